@@ -1,0 +1,135 @@
+"""Who may do what: capabilities per role, each with a record scope.
+
+This is the one place that says what a role may do. Apps ask
+`scope_for(user, "person.view")` or `require(user, "person.create")`, and
+filter querysets with `scoped(user, capability, queryset, ...)`. A scope is
+the widest set of records the capability reaches:
+
+- own: records the user created or owns
+- team: records of the user's team
+- organisation: records of the user's organisation
+- all: every record
+
+No scope means no access. Identity fields are a separate capability
+(`person.view_identity`), so an analyst can list pseudonymous records
+without ever seeing a name.
+"""
+
+from enum import IntEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+
+from safepath.accounts.models import Role
+
+if TYPE_CHECKING:
+    from safepath.accounts.models import User
+
+
+class Scope(IntEnum):
+    OWN = 1
+    TEAM = 2
+    ORGANISATION = 3
+    ALL = 4
+
+
+OWN, TEAM, ORG, ALL = Scope.OWN, Scope.TEAM, Scope.ORGANISATION, Scope.ALL
+
+CAPABILITIES: dict[str, dict[str, Scope]] = {
+    Role.ADMIN: {
+        "organisation.manage": ALL,
+        "user.manage": ALL,
+        "audit.view": ALL,
+    },
+    Role.SUPERVISOR: {
+        "person.view": ORG,
+        "person.view_identity": ORG,
+        "person.create": ORG,
+        "person.change": ORG,
+        "consent.record": ORG,
+    },
+    Role.CASEWORKER: {
+        "person.view": TEAM,
+        "person.view_identity": TEAM,
+        "person.create": TEAM,
+        "person.change": TEAM,
+        "consent.record": TEAM,
+    },
+    Role.HOTLINE_OPERATOR: {
+        "person.view": OWN,
+        "person.view_identity": OWN,
+        "person.create": OWN,
+        "person.change": OWN,
+        "consent.record": OWN,
+    },
+    Role.PARTNER_FOCAL_POINT: {},
+    Role.ANALYST: {
+        "person.view": ORG,
+    },
+    Role.TRAINER: {},
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def scope_for(user: "User", capability: str) -> Scope | None:
+    if not user.is_authenticated or not user.is_active or not user.role:
+        return None
+    return CAPABILITIES.get(user.role, {}).get(capability)
+
+
+def can(user: "User", capability: str) -> bool:
+    return scope_for(user, capability) is not None
+
+
+def require(user: "User", capability: str) -> Scope:
+    scope = scope_for(user, capability)
+    if scope is None:
+        raise PermissionDenied(capability)
+    return scope
+
+
+def scope_filter(
+    user: "User",
+    capability: str,
+    *,
+    organisation_field: str = "organisation",
+    team_field: str = "team",
+    owner_field: str = "created_by",
+) -> Q | None:
+    """The Q that keeps the records in reach, or None when nothing is."""
+    scope = scope_for(user, capability)
+    if scope is None:
+        return None
+    if scope is ALL:
+        return Q()
+    if scope is ORG:
+        return Q(**{f"{organisation_field}_id": user.organisation_id})
+    if scope is TEAM:
+        if user.team_id is None:
+            return Q(**{f"{owner_field}_id": user.pk})
+        return Q(**{f"{team_field}_id": user.team_id}) | Q(**{f"{owner_field}_id": user.pk})
+    return Q(**{f"{owner_field}_id": user.pk})
+
+
+def scoped(user: "User", capability: str, queryset: QuerySet[M], **fields: str) -> QuerySet[M]:
+    condition = scope_filter(user, capability, **fields)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def in_scope(user: "User", capability: str, record: Model, *, owner_field: str = "created_by") -> bool:
+    """Whether one record (with organisation, team and owner) is within reach."""
+    scope = scope_for(user, capability)
+    if scope is None:
+        return False
+    if scope is ALL:
+        return True
+    if scope is ORG:
+        return bool(getattr(record, "organisation_id", None) == user.organisation_id)
+    owned = bool(getattr(record, f"{owner_field}_id", None) == user.pk)
+    if scope is TEAM and user.team_id is not None:
+        return owned or bool(getattr(record, "team_id", None) == user.team_id)
+    return owned

@@ -1,0 +1,46 @@
+"""Errors as RFC 9457 problem details (application/problem+json)."""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(
+    *,
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Name each bad field by its JSON pointer; never echo the submitted value."""
+    result = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        pointer = "/" + "/".join(location) if location else ""
+        message = str(error.get("msg", _("Invalid value.")))
+        message = message.removeprefix("Value error, ")
+        result.append({"pointer": pointer, "field": location[-1] if location else "", "detail": message})
+    return result
+
+
+def not_found(request: HttpRequest | None = None) -> HttpResponse:
+    return problem(status=404, title=_("Not found"))

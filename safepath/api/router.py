@@ -1,0 +1,71 @@
+"""The REST API under /api/v1/, its OpenAPI schema and its problem+json errors."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from safepath.accounts.api import router as auth_router
+from safepath.api.auth import API_AUTH
+from safepath.api.problems import field_errors_from_pydantic, problem
+from safepath.core.exceptions import BadCursor
+from safepath.people.api import router as people_router
+
+api = NinjaAPI(
+    title="safepath API",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+api.add_router("", auth_router)
+api.add_router("", people_router)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem(
+        status=422,
+        title=_("Invalid input"),
+        detail=_("Some fields are not valid. Nothing was saved."),
+        errors=field_errors_from_pydantic(list(exc.errors)),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(
+        status=401,
+        title=_("Authentication required"),
+        headers={"WWW-Authenticate": 'Bearer realm="safepath"'},
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(status=404, title=_("Not found"))
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Forbidden and hidden look the same from outside.
+    return problem(status=404, title=_("Not found"))
+
+
+@api.exception_handler(BadCursor)
+def _bad_cursor(request: HttpRequest, exc: BadCursor) -> HttpResponse:
+    return problem(
+        status=400,
+        title=_("Invalid cursor"),
+        errors=[{"pointer": "/cursor", "field": "cursor", "detail": _("Unknown cursor.")}],
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    titles: dict[int, Any] = {400: _("Bad request"), 405: _("Method not allowed")}
+    return problem(status=exc.status_code, title=str(titles.get(exc.status_code, _("Error"))))

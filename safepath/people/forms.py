@@ -1,0 +1,137 @@
+"""Input shapes of the people pages. Validation rules live in validators.py."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _lazy
+
+from safepath.accounts.models import Organisation
+from safepath.core.geography import country_choices, voivodeship_choices
+from safepath.people import validators
+from safepath.people.models import (
+    ConsentMethod,
+    ConsentPurpose,
+    Person,
+)
+from safepath.people.selectors import IDENTITY_FIELDS
+
+LANGUAGE_CHOICES = [
+    ("uk", _lazy("Ukrainian")),
+    ("ru", _lazy("Russian")),
+    ("pl", _lazy("Polish")),
+    ("en", _lazy("English")),
+    ("be", _lazy("Belarusian")),
+    ("rom", _lazy("Romani")),
+    ("other", _lazy("Other")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
+    nationality = forms.ChoiceField(label=_lazy("nationality"), required=False)
+    voivodeship = forms.ChoiceField(label=_lazy("voivodeship"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_lazy("languages"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "phone",
+            "document_number",
+            "address",
+            "notes",
+            "sex",
+            "age_band",
+            "nationality",
+            "languages",
+            "voivodeship",
+            "arrival_date",
+            "protection_status",
+            "child_status",
+            "wg_seeing",
+            "wg_hearing",
+            "wg_walking",
+            "wg_remembering",
+            "wg_selfcare",
+            "wg_communicating",
+        ]
+        widgets = {
+            "given_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "family_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+            "document_number": forms.TextInput(attrs={"autocomplete": "off"}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "date_of_birth": DateInput(),
+            "arrival_date": DateInput(),
+        }
+
+    def __init__(self, *args: Any, show_identity: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [("", "—"), *country_choices()]
+        self.fields["voivodeship"].choices = [("", "—"), *voivodeship_choices()]
+        if not show_identity:
+            for name in IDENTITY_FIELDS:
+                self.fields.pop(name, None)
+
+    def clean_phone(self) -> str:
+        return validators.normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_nationality(self) -> str:
+        return validators.validate_nationality(self.cleaned_data.get("nationality", ""))
+
+    def clean_voivodeship(self) -> str:
+        return validators.validate_voivodeship(self.cleaned_data.get("voivodeship", ""))
+
+    def clean_date_of_birth(self) -> datetime.date | None:
+        return validators.validate_birth_date(self.cleaned_data.get("date_of_birth"))
+
+    def clean_arrival_date(self) -> datetime.date | None:
+        return validators.validate_not_future(self.cleaned_data.get("arrival_date"))
+
+
+class PersonSearchForm(forms.Form):
+    query = forms.CharField(
+        label=_lazy("Code, full name or phone"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_lazy("purpose"), choices=ConsentPurpose.choices)
+    given = forms.TypedChoiceField(
+        label=_lazy("decision"),
+        choices=[("yes", _lazy("Consent given")), ("no", _lazy("Consent refused or withdrawn"))],
+        coerce=lambda value: value == "yes",
+    )
+    method = forms.ChoiceField(label=_lazy("how"), choices=ConsentMethod.choices)
+    recipient = forms.ModelChoiceField(
+        label=_lazy("recipient organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    date = forms.DateField(label=_lazy("date"), widget=DateInput())
+    expires_on = forms.DateField(label=_lazy("valid until"), required=False, widget=DateInput())
+
+    def clean_date(self) -> datetime.date | None:
+        return validators.validate_not_future(self.cleaned_data.get("date"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date, expires = data.get("date"), data.get("expires_on")
+        if date and expires and expires < date:
+            self.add_error("expires_on", _lazy("The end of validity must come after the date."))
+        return data

@@ -1,0 +1,36 @@
+// Quick exit for the public site. The whole site occupies one entry of the
+// browser history (internal links replace the current entry), so replacing
+// that entry with a neutral site leaves nothing of safepath to go back to.
+(function () {
+  "use strict";
+  var button = document.getElementById("quick-exit");
+  if (!button) { return; }
+  var exitUrl = button.getAttribute("data-exit-url");
+  function leave() {
+    document.body.innerHTML = "";
+    document.title = "";
+    window.location.replace(exitUrl);
+  }
+  button.addEventListener("click", leave);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { leave(); }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.origin !== window.location.origin || link.protocol.indexOf("http") !== 0) { return; }
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    event.preventDefault();
+    window.location.replace(link.href);
+  });
+  document.addEventListener("submit", function (event) {
+    // The language switcher posts; the answer replaces this history entry too.
+    var form = event.target;
+    if (form && form.classList && form.classList.contains("language-switcher")) {
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.onload = function () { window.location.replace(request.responseURL); };
+      request.send(new FormData(form));
+    }
+  });
+})();
