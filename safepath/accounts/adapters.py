@@ -1,13 +1,12 @@
 """django-allauth adapter: no self sign-up, language-aware redirect after login."""
 
+from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
-from allauth.account.adapter import DefaultAccountAdapter
 
-
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 

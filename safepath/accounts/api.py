@@ -2,13 +2,13 @@
 
 import datetime
 
+from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from allauth.core import ratelimit
 from safepath.accounts import events, services
 from safepath.accounts.models import User
 from safepath.api.problems import problem
@@ -60,11 +60,10 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse | 
 
 
 def _second_factor_ok(user: User, otp: str | None) -> bool:
-    from django.conf import settings
-
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from allauth.mfa.utils import is_mfa_enabled
+    from django.conf import settings
 
     if not is_mfa_enabled(user):
         return not settings.SAFEPATH_REQUIRE_MFA

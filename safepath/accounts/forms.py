@@ -36,7 +36,7 @@ class TeamForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["voivodeship"].choices = [("", "—"), *voivodeship_choices()]
+        self.fields["voivodeship"].choices = [("", "—"), *voivodeship_choices()]  # type: ignore[attr-defined]
 
 
 class UserForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -102,8 +102,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _lazy("user")
-        verbose_name_plural = _lazy("users")
+        verbose_name = _lazy("user")  # type: ignore[assignment]
+        verbose_name_plural = _lazy("users")  # type: ignore[assignment]
 
 
 class ApiToken(models.Model):
@@ -119,6 +119,9 @@ class ApiToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}… of {self.user_id}"
 
     @property
     def is_usable(self) -> bool:

@@ -16,7 +16,7 @@ without ever seeing a name.
 """
 
 from enum import IntEnum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -70,9 +70,6 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     Role.TRAINER: {},
 }
 
-M = TypeVar("M", bound=Model)
-
-
 def scope_for(user: "User", capability: str) -> Scope | None:
     if not user.is_authenticated or not user.is_active or not user.role:
         return None
@@ -113,7 +110,9 @@ def scope_filter(
     return Q(**{f"{owner_field}_id": user.pk})
 
 
-def scoped(user: "User", capability: str, queryset: QuerySet[M], **fields: str) -> QuerySet[M]:
+def scoped[R: Model](
+    user: "User", capability: str, queryset: QuerySet[R], **fields: str
+) -> QuerySet[R]:
     condition = scope_filter(user, capability, **fields)
     if condition is None:
         return queryset.none()

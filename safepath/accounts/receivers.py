@@ -6,11 +6,11 @@ libraries we do not call ourselves; the receivers do nothing but audit.
 
 from typing import Any
 
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from allauth.mfa import signals as mfa_signals
 from safepath.accounts import events
 from safepath.accounts.models import User
 

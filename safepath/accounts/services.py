@@ -13,7 +13,7 @@ from django.utils import timezone
 from safepath.accounts import events, policies
 from safepath.accounts.models import ApiToken, Organisation, Team, User
 
-TOKEN_PREFIX = "sp_"
+TOKEN_PREFIX = "sp_"  # noqa: S105 - a marker, not a secret
 
 
 def _set_fields(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> list[str]:

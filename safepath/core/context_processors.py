@@ -4,6 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language_info
 
 
 def safepath(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +23,20 @@ def safepath(request: HttpRequest) -> dict[str, Any]:
         "info_line_tel": settings.SAFEPATH_INFO_LINE.replace(" ", ""),
         "emergency_number": settings.SAFEPATH_EMERGENCY_NUMBER,
         "quick_exit_url": settings.SAFEPATH_QUICK_EXIT_URL,
+        "language_links": _language_links(request),
     }
+
+
+def _language_links(request: HttpRequest) -> list[dict[str, str]]:
+    """The current page in each language, as plain links: no form, no cookie, no POST."""
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": str(info["name_local"]).capitalize(),
+                "url": translate_url(request.path, code),
+            }
+        )
+    return links

@@ -29,7 +29,7 @@ def _language() -> str:
 
 
 def voivodeship_name(code: str) -> str:
-    subdivision = pycountry.subdivisions.get(code=f"PL-{code}")
+    subdivision = pycountry.subdivisions.get(code=f"PL-{code}")  # type: ignore[no-untyped-call]
     if subdivision is None:
         return code
     return _translation("iso3166-2", _language()).gettext(subdivision.name)

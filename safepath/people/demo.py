@@ -86,9 +86,9 @@ def create_people(
     people = []
     for _ in range(count):
         actor, team = rng.choice(actors)
-        people.append(
-            services.person_create(
-                actor=actor, data=person_data(rng, fakers, today), via="demo", team=team
-            )
-        )
+        data = person_data(rng, fakers, today)
+        home_team = team or actor.team
+        if home_team is not None and home_team.voivodeship:
+            data["voivodeship"] = home_team.voivodeship  # people are met where the team works
+        people.append(services.person_create(actor=actor, data=data, via="demo", team=team))
     return people

@@ -80,8 +80,11 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, show_identity: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", "—"), *country_choices()]
-        self.fields["voivodeship"].choices = [("", "—"), *voivodeship_choices()]
+        choice_fields = {"nationality": country_choices(), "voivodeship": voivodeship_choices()}
+        for name, choices in choice_fields.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—"), *choices]
         if not show_identity:
             for name in IDENTITY_FIELDS:
                 self.fields.pop(name, None)

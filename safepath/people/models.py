@@ -79,7 +79,7 @@ WG_DOMAINS: tuple[tuple[str, "StrPromise"], ...] = (
 )
 
 
-def _wg_field(label: str) -> "models.CharField[str, str]":
+def _wg_field(label: "StrPromise") -> "models.CharField[str, str]":
     return models.CharField(label, max_length=8, choices=Difficulty.choices, blank=True)
 
 
@@ -220,3 +220,6 @@ class Consent(models.Model):
         ordering = ["-recorded_at", "-id"]
         verbose_name = _lazy("consent")
         verbose_name_plural = _lazy("consents")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {'given' if self.given else 'refused'} {self.date}"

@@ -16,10 +16,27 @@ from safepath.people.models import (
 )
 
 SexCode = Literal["female", "male", "other", "unknown"]
-AgeBandCode = Literal[tuple(AgeBand.values)]  # type: ignore[valid-type]
-ProtectionCode = Literal[tuple(ProtectionStatus.values)]  # type: ignore[valid-type]
-ChildStatusCode = Literal[tuple(ChildStatus.values)]  # type: ignore[valid-type]
-DifficultyCode = Literal[tuple(Difficulty.values)]  # type: ignore[valid-type]
+# Spelled out for the OpenAPI schema; tests/people check they match the model choices.
+AgeBandCode = Literal["0-4", "5-11", "12-17", "18-59", "60+", "unknown"]
+ProtectionCode = Literal[
+    "temporary_protection",
+    "asylum_seeker",
+    "refugee",
+    "subsidiary_protection",
+    "residence_permit",
+    "citizen",
+    "undocumented",
+    "other",
+    "unknown",
+]
+ChildStatusCode = Literal["", "unaccompanied", "separated"]
+DifficultyCode = Literal["no", "some", "a_lot", "cannot"]
+CHOICE_LITERALS = {
+    AgeBand: AgeBandCode,
+    ProtectionStatus: ProtectionCode,
+    ChildStatus: ChildStatusCode,
+    Difficulty: DifficultyCode,
+}
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=10000)]
 

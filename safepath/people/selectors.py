@@ -80,7 +80,7 @@ def search_people(
             method = "phone"
             try:
                 normalised = normalise_phone(phone)
-            except Exception:  # noqa: BLE001 - an unparseable phone simply matches nobody
+            except Exception:
                 normalised = phone
             people = people.filter(phone_index=phone_index_for(normalised))
     else:

@@ -63,10 +63,9 @@ def person_create(
     *, actor: User, data: Mapping[str, Any], via: str = "web", team: Team | None = None
 ) -> Person:
     """Register a person in the actor's organisation (and team, unless another team of it is named)."""
-    policies.require(actor, "person.create")
     if actor.organisation_id is None:
         raise NotAllowed("person.create")
-    scope = policies.scope_for(actor, "person.create")
+    scope = policies.require(actor, "person.create")
     if team is not None and (team.organisation_id != actor.organisation_id or scope < policies.ORG):
         raise NotAllowed("person.create")
     team_id = team.pk if team is not None else actor.team_id
@@ -96,7 +95,7 @@ def person_update(
         raise ConflictError(current_version=locked.version)
     changed = _apply(locked, data)
     if changed:
-        locked.version = F("version") + 1  # type: ignore[assignment]
+        locked.version = F("version") + 1
         locked.save()
         locked.refresh_from_db()
         events.person_changed(actor=actor, person=locked, fields=changed, via=via)

@@ -22,15 +22,4 @@
     event.preventDefault();
     window.location.replace(link.href);
   });
-  document.addEventListener("submit", function (event) {
-    // The language switcher posts; the answer replaces this history entry too.
-    var form = event.target;
-    if (form && form.classList && form.classList.contains("language-switcher")) {
-      event.preventDefault();
-      var request = new XMLHttpRequest();
-      request.open("POST", form.action);
-      request.onload = function () { window.location.replace(request.responseURL); };
-      request.send(new FormData(form));
-    }
-  });
 })();

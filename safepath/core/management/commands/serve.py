@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         address = f"{options['host']}:{options['port']}"
-        worker = subprocess.Popen([sys.executable, "-m", "safepath", "db_worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "safepath", "db_worker"])
         self.stdout.write(self.style.SUCCESS(f"safepath is running on http://{address}/"))
         self.stdout.write("Demo accounts (password safepath-demo):\n" + DEMO_ACCOUNTS_TEXT)
         self.stdout.write("Background worker started. Press Ctrl+C to stop both.")

@@ -1,0 +1,12 @@
+"""The API's spelled-out choice literals match the model choices exactly."""
+
+import typing
+
+import pytest
+
+from safepath.people.schemas import CHOICE_LITERALS
+
+
+@pytest.mark.parametrize("choices", list(CHOICE_LITERALS), ids=lambda c: c.__name__)
+def test_api_literal_matches_model_choices(choices: typing.Any) -> None:
+    assert set(typing.get_args(CHOICE_LITERALS[choices])) == set(choices.values)
