@@ -13,7 +13,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("safepath.outreach.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("safepath.accounts.allauth_urls")),
     path("app/", include("safepath.core.urls")),
     path("app/people/", include("safepath.people.urls")),
     path("app/manage/", include("safepath.accounts.urls")),

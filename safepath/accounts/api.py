@@ -2,11 +2,12 @@
 
 import datetime
 
+from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from safepath.accounts import events, services
@@ -40,7 +41,8 @@ def _wrong_login() -> HttpResponse:
     summary="Exchange a username and password (and a code when MFA is on) for a token",
 )
 def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse | HttpResponse:
-    key = payload.username.lower()
+    # The key allauth's web login uses, so both doors share one budget per username.
+    key = get_adapter(request)._get_login_attempts_cache_key(request, username=payload.username)
     if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
         return problem(
             status=429,
@@ -74,8 +76,8 @@ def _second_factor_ok(user: User, otp: str | None) -> bool:
 
 
 @router.delete("/auth/token", response={204: None, 401: Problem}, summary="Revoke this token")
-def revoke_token(request: HttpRequest) -> tuple[int, None]:
+def revoke_token(request: HttpRequest) -> Status[None]:
     header = request.headers.get("Authorization", "")
     raw = header.removeprefix("Bearer ").strip()
     services.token_revoke(actor=request.auth, raw=raw)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)

@@ -47,7 +47,9 @@ class SessionLifetimeMiddleware:
             elif now - float(login_at) > settings.SAFEPATH_SESSION_MAX_SECONDS:
                 events.session_expired(user=user, reason="max_age")
                 logout(request)
-                return redirect(settings.LOGIN_URL)
+                if not request.path.startswith("/api/"):
+                    return redirect(settings.LOGIN_URL)
+                # The API goes on as anonymous and answers 401 problem+json itself.
         return self.get_response(request)
 
 

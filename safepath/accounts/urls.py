@@ -13,4 +13,5 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<uuid:user_id>/", views.user_edit, name="user_edit"),
     path("users/<uuid:user_id>/active/", views.user_active, name="user_active"),
+    path("users/<uuid:user_id>/password/", views.user_password, name="user_password"),
 ]

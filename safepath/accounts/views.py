@@ -4,20 +4,17 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safepath.accounts import policies, services
+from safepath.accounts import selectors, services
 from safepath.accounts.forms import OrganisationForm, TeamForm, UserCreateForm, UserForm
 from safepath.accounts.models import Organisation, Team, User
+from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
-
-
-def _require(request: AuthedRequest, capability: str) -> None:
-    if not policies.can(request.user, capability):
-        raise Http404
 
 
 def _copy[M: Organisation | Team | User](obj: M | None) -> M | None:
@@ -25,20 +22,22 @@ def _copy[M: Organisation | Team | User](obj: M | None) -> M | None:
 
 
 @login_required
+@capability_required("organisation.manage")
 def overview(request: AuthedRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
-    organisations = Organisation.objects.prefetch_related("teams")
+    organisations = selectors.organisations_for(request.user)
     return render(request, "accounts/overview.html", {"organisations": organisations})
 
 
 @login_required
+@capability_required("organisation.manage")
 @require_http_methods(["GET", "POST"])
 def organisation_edit(
     request: AuthedRequest, organisation_id: uuid.UUID | None = None
 ) -> HttpResponse:
-    _require(request, "organisation.manage")
     organisation = (
-        get_object_or_404(Organisation, public_id=organisation_id) if organisation_id else None
+        selectors.access_organisation(actor=request.user, organisation_id=organisation_id)
+        if organisation_id
+        else None
     )
     # The form validates against its own copy, so the service still sees what changed.
     form = OrganisationForm(request.POST or None, instance=_copy(organisation))
@@ -52,10 +51,10 @@ def organisation_edit(
 
 
 @login_required
+@capability_required("organisation.manage")
 @require_http_methods(["GET", "POST"])
 def team_edit(request: AuthedRequest, team_id: uuid.UUID | None = None) -> HttpResponse:
-    _require(request, "organisation.manage")
-    team = get_object_or_404(Team, public_id=team_id) if team_id else None
+    team = selectors.access_team(actor=request.user, team_id=team_id) if team_id else None
     form = TeamForm(request.POST or None, instance=_copy(team))
     if request.method == "POST" and form.is_valid():
         services.team_save(actor=request.user, data=form.cleaned_data, team=team)
@@ -65,16 +64,16 @@ def team_edit(request: AuthedRequest, team_id: uuid.UUID | None = None) -> HttpR
 
 
 @login_required
+@capability_required("user.manage")
 def user_list(request: AuthedRequest) -> HttpResponse:
-    _require(request, "user.manage")
-    users = User.objects.select_related("organisation", "team").order_by("username")
+    users = selectors.users_for(request.user)
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @login_required
+@capability_required("user.manage")
 @require_http_methods(["GET", "POST"])
 def user_create(request: AuthedRequest) -> HttpResponse:
-    _require(request, "user.manage")
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -86,25 +85,49 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@capability_required("user.manage")
 @require_http_methods(["GET", "POST"])
 def user_edit(request: AuthedRequest, user_id: uuid.UUID) -> HttpResponse:
-    _require(request, "user.manage")
-    user = get_object_or_404(User, public_id=user_id)
+    user = selectors.access_user(actor=request.user, user_id=user_id)
     form = UserForm(request.POST or None, instance=_copy(user))
     if request.method == "POST" and form.is_valid():
         services.user_update(actor=request.user, user=user, data=form.cleaned_data)
         messages.success(request, _("User saved."))
         return redirect("manage:user_list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": user.username, "subject": user}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": user.username, "subject": user, "password_form": None},
     )
 
 
 @login_required
+@capability_required("user.manage")
+@require_POST
+def user_password(request: AuthedRequest, user_id: uuid.UUID) -> HttpResponse:
+    """An administrator sets a new password (there is no e-mail reset in safepath)."""
+    user = selectors.access_user(actor=request.user, user_id=user_id)
+    password_form = SetPasswordForm(user, request.POST)
+    if password_form.is_valid():
+        services.user_set_password(
+            actor=request.user, user=user, password=password_form.cleaned_data["new_password1"]
+        )
+        messages.success(request, _("New password set; the user's sessions and tokens have ended."))
+        return redirect("manage:user_list")
+    form = UserForm(instance=_copy(user))
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": user.username, "subject": user, "password_form": password_form},
+        status=400,
+    )
+
+
+@login_required
+@capability_required("user.manage")
 @require_POST
 def user_active(request: AuthedRequest, user_id: uuid.UUID) -> HttpResponse:
-    _require(request, "user.manage")
-    user = get_object_or_404(User, public_id=user_id)
+    user = selectors.access_user(actor=request.user, user_id=user_id)
     active = request.POST.get("active") == "1"
     if user.pk == request.user.pk and not active:
         messages.error(request, _("You cannot deactivate your own account."))

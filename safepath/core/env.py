@@ -13,6 +13,10 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
+def _is_set(name: str) -> bool:
+    return name in os.environ or f"{name}_FILE" in os.environ
+
+
 def env_str(name: str, default: str = "") -> str:
     """The value of `name`, or the contents of the file named by `name_FILE`."""
     file_name = os.environ.get(f"{name}_FILE")
@@ -25,7 +29,7 @@ def env_str(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = env_str(name) if _is_set(name) else None
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -37,7 +41,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+    raw = env_str(name) if _is_set(name) else None
     if raw is None or raw.strip() == "":
         return default
     try:

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
@@ -48,3 +49,7 @@ class EncryptedDateField(models.TextField):  # type: ignore[type-arg]
         if value is None or value == "" or isinstance(value, datetime.date):
             return value or None
         return datetime.date.fromisoformat(str(value))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # A date in forms, not TextField's free text (which handed validators a str).
+        return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})
