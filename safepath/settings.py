@@ -51,12 +51,19 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "Production needs these secrets in the environment: " + ", ".join(_missing)
         )
-    if (
-        SECRET_KEY == DEMO_SECRET_KEY
-        or DEMO_FIELD_KEY in SAFEPATH_FIELD_KEYS
-        or SAFEPATH_BLIND_INDEX_KEY == DEMO_BLIND_INDEX_KEY
-    ):
-        raise ImproperlyConfigured("Production refuses the demo secrets; generate real ones.")
+    _demo = [
+        name
+        for name, is_demo in (
+            ("SECRET_KEY", SECRET_KEY == DEMO_SECRET_KEY),
+            ("SAFEPATH_FIELD_KEYS", DEMO_FIELD_KEY in SAFEPATH_FIELD_KEYS),
+            ("SAFEPATH_BLIND_INDEX_KEY", SAFEPATH_BLIND_INDEX_KEY == DEMO_BLIND_INDEX_KEY),
+        )
+        if is_demo
+    ]
+    if _demo:
+        raise ImproperlyConfigured(
+            "Production refuses the demo secrets; generate real ones for: " + ", ".join(_demo)
+        )
     if DATABASE_URL.startswith("sqlite"):
         raise ImproperlyConfigured("Production runs on PostgreSQL, not SQLite.")
 
@@ -152,7 +159,7 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = ["safepath.accounts.backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -188,10 +195,13 @@ MFA_TOTP_ISSUER = "safepath"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 SAFEPATH_REQUIRE_MFA = env_bool("SAFEPATH_REQUIRE_MFA", PRODUCTION)
 
-# Sessions: 30 minutes idle (the cookie age, refreshed on each request), 12 hours in all.
+# Sessions: 30 minutes idle, 12 hours in all. The idle expiry is pushed ahead by
+# SessionLifetimeMiddleware at most once a minute (saving on every request costs a
+# database write per page for no gain).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SAFEPATH_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SAFEPATH_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SAFEPATH_SESSION_MAX_SECONDS = env_int("SAFEPATH_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

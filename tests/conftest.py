@@ -46,15 +46,17 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    org_a = OrganisationFactory(code="ORGA", name="Organisation A", type="international")
-    org_b = OrganisationFactory(code="ORGB", name="Organisation B", type="ngo")
-    partner_org = OrganisationFactory(code="SHELTER", name="Shelter", type="service_provider")
-    team_a = TeamFactory(organisation=org_a, name="Warsaw", voivodeship="14")
-    team_a2 = TeamFactory(organisation=org_a, name="Lublin", voivodeship="06")
-    team_b = TeamFactory(organisation=org_b, name="Warsaw", voivodeship="14")
+    org_a = OrganisationFactory.create(code="ORGA", name="Organisation A", type="international")
+    org_b = OrganisationFactory.create(code="ORGB", name="Organisation B", type="ngo")
+    partner_org = OrganisationFactory.create(
+        code="SHELTER", name="Shelter", type="service_provider"
+    )
+    team_a = TeamFactory.create(organisation=org_a, name="Warsaw", voivodeship="14")
+    team_a2 = TeamFactory.create(organisation=org_a, name="Lublin", voivodeship="06")
+    team_b = TeamFactory.create(organisation=org_b, name="Warsaw", voivodeship="14")
 
     def user(username: str, role: str, org: Organisation, team: Team | None) -> User:
-        return UserFactory(username=username, role=role, organisation=org, team=team)
+        return UserFactory.create(username=username, role=role, organisation=org, team=team)
 
     return Cast(
         org_a=org_a,
@@ -95,7 +97,7 @@ def person_a(cast: Cast) -> Person:
 @pytest.fixture
 def login(client: Client):  # type: ignore[no-untyped-def]
     def _login(user: User) -> Client:
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(user, backend="safepath.accounts.backends.AuthenticationBackend")
         return client
 
     return _login

@@ -8,7 +8,7 @@ from safepath.people.models import Person
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         django_get_or_create = ("code",)
@@ -18,7 +18,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     type = "ngo"
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -27,7 +27,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     voivodeship = "14"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -39,13 +39,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = None
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]
     def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
             obj.save()
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     """Builds a person directly; tests that exercise creation go through the service."""
 
     class Meta:

@@ -5,9 +5,8 @@ passwords are reset by an administrator, so sign-up, e-mail management,
 e-mail password reset and login-by-code are not served at all (they answer 404).
 """
 
-from django.urls import URLPattern, URLResolver
-
 import allauth.urls
+from django.urls import URLPattern, URLResolver
 
 SERVED_ACCOUNT_ROUTES = frozenset(
     {

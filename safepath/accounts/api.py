@@ -31,7 +31,9 @@ class TokenResponse(Schema):
 
 def _wrong_login() -> HttpResponse:
     # One answer whatever was wrong: unknown user, wrong password, missing or bad code.
-    return problem(status=401, title=_("Login failed"), detail=_("The login details are not valid."))
+    return problem(
+        status=401, title=_("Login failed"), detail=_("The login details are not valid.")
+    )
 
 
 @router.post(

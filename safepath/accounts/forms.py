@@ -52,7 +52,11 @@ class UserForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         team, organisation = data.get("team"), data.get("organisation")
-        if team is not None and organisation is not None and team.organisation_id != organisation.pk:
+        if (
+            team is not None
+            and organisation is not None
+            and team.organisation_id != organisation.pk
+        ):
             self.add_error("team", _lazy("The team must belong to the user's organisation."))
         return data
 
@@ -62,7 +66,9 @@ class UserCreateForm(UserForm):
         label=_lazy("username"),
         regex=r"^[a-z0-9][a-z0-9._-]{2,149}$",
         error_messages={
-            "invalid": _lazy("Use 3 to 150 lower-case letters, digits, dots, hyphens or underscores.")
+            "invalid": _lazy(
+                "Use 3 to 150 lower-case letters, digits, dots, hyphens or underscores."
+            )
         },
     )
     password = forms.CharField(

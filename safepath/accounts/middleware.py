@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 from safepath.accounts import events
 
 SESSION_LOGIN_AT = "safepath_login_at"
+SESSION_SEEN_AT = "safepath_seen_at"
 
 # Pages a user who still has to enrol in MFA may reach.
 MFA_EXEMPT_URL_NAMES = frozenset(
@@ -32,7 +33,8 @@ MFA_EXEMPT_URL_NAMES = frozenset(
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours after login, however active (idle expiry is the cookie age)."""
+    """Keeps a session alive while it is used (idle expiry: SESSION_COOKIE_AGE after the
+    last save) and ends it 12 hours after login, however active."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,7 +46,14 @@ class SessionLifetimeMiddleware:
             login_at = request.session.get(SESSION_LOGIN_AT)
             if login_at is None:
                 request.session[SESSION_LOGIN_AT] = now
-            elif now - float(login_at) > settings.SAFEPATH_SESSION_MAX_SECONDS:
+            seen_at = float(request.session.get(SESSION_SEEN_AT, 0))
+            if now - seen_at > settings.SAFEPATH_SESSION_TOUCH_SECONDS:
+                # Changing the session saves it, which pushes its expiry ahead.
+                request.session[SESSION_SEEN_AT] = now
+            if (
+                login_at is not None
+                and now - float(login_at) > settings.SAFEPATH_SESSION_MAX_SECONDS
+            ):
                 events.session_expired(user=user, reason="max_age")
                 logout(request)
                 if not request.path.startswith("/api/"):

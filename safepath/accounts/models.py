@@ -45,7 +45,10 @@ class Organisation(models.Model):
 class Team(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_lazy("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=_lazy("organisation"),
     )
     name = models.CharField(_lazy("name"), max_length=200)
     voivodeship = models.CharField(
@@ -58,7 +61,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name_per_org")
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_unique_name_per_org"
+            )
         ]
         verbose_name = _lazy("team")
         verbose_name_plural = _lazy("teams")

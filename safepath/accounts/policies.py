@@ -70,6 +70,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     Role.TRAINER: {},
 }
 
+
 def scope_for(user: "User", capability: str) -> Scope | None:
     if not user.is_authenticated or not user.is_active or not user.role:
         return None
@@ -119,7 +120,9 @@ def scoped[R: Model](
     return queryset.filter(condition)
 
 
-def in_scope(user: "User", capability: str, record: Model, *, owner_field: str = "created_by") -> bool:
+def in_scope(
+    user: "User", capability: str, record: Model, *, owner_field: str = "created_by"
+) -> bool:
     """Whether one record (with organisation, team and owner) is within reach."""
     scope = scope_for(user, capability)
     if scope is None:

@@ -27,7 +27,9 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: User | None, **k
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))
     known = User.objects.filter(username=username).first() if username else None
     path = getattr(request, "path", "")

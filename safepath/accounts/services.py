@@ -150,9 +150,11 @@ def token_user(raw: str) -> User | None:
     """The active user a usable token belongs to, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user", "user__organisation").filter(
-        key_hash=_hash_token(raw)
-    ).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(key_hash=_hash_token(raw))
+        .first()
+    )
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()

@@ -6,7 +6,9 @@ app_name = "manage"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
-    path("organisations/<uuid:organisation_id>/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<uuid:organisation_id>/", views.organisation_edit, name="organisation_edit"
+    ),
     path("teams/new/", views.team_edit, name="team_create"),
     path("teams/<uuid:team_id>/", views.team_edit, name="team_edit"),
     path("users/", views.user_list, name="user_list"),

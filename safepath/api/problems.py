@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 
 
 def problem(
@@ -34,11 +35,18 @@ def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[dict[str, A
     """Name each bad field by its JSON pointer; never echo the submitted value."""
     result = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        location = [str(part) for part in error.get("loc", ())]
+        # Drop where the value came from (body/query/path) and the body parameter's name.
+        if location and location[0] in _SOURCES:
+            location = location[1:]
+        if location and location[0] == "payload":
+            location = location[1:]
         pointer = "/" + "/".join(location) if location else ""
         message = str(error.get("msg", _("Invalid value.")))
         message = message.removeprefix("Value error, ")
-        result.append({"pointer": pointer, "field": location[-1] if location else "", "detail": message})
+        # `field` names the top-level input (`languages`, not the index of a bad item).
+        field = location[0] if location else ""
+        result.append({"pointer": pointer, "field": field, "detail": message})
     return result
 
 

@@ -7,12 +7,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from safepath.accounts.api import router as auth_router
 from safepath.api.auth import API_AUTH
 from safepath.api.problems import field_errors_from_pydantic, problem
 from safepath.core.exceptions import BadCursor
 from safepath.people.api import router as people_router
+
+
+class ObjectBodyParser(Parser):
+    """JSON bodies must be objects.
+
+    ninja's Schema reads fields from any value, so a body of `[]`, `null` or
+    `"text"` would otherwise validate as an object with every field at its
+    default (and register an empty person). ninja turns this error into a 400.
+    """
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data
+
 
 api = NinjaAPI(
     title="safepath API",
@@ -21,6 +39,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     openapi_url="/openapi.json",
     docs_url=None,
+    parser=ObjectBodyParser(),
 )
 api.add_router("", auth_router)
 api.add_router("", people_router)

@@ -23,7 +23,8 @@ def safepath(request: HttpRequest) -> dict[str, Any]:
         "info_line_tel": settings.SAFEPATH_INFO_LINE.replace(" ", ""),
         "emergency_number": settings.SAFEPATH_EMERGENCY_NUMBER,
         "quick_exit_url": settings.SAFEPATH_QUICK_EXIT_URL,
-        "language_links": _language_links(request),
+        # A callable: templates call it only where the links are shown (the public site).
+        "language_links": lambda: _language_links(request),
     }
 
 

@@ -45,7 +45,7 @@ def rotate(token: str) -> str:
     """Re-encrypt `token` under the first (primary) key."""
     try:
         return _current().rotate(token.encode("ascii")).decode("ascii")
-    except InvalidToken as exc:
+    except (InvalidToken, UnicodeError, ValueError) as exc:
         raise DecryptionError("stored value cannot be decrypted with the configured keys") from exc
 
 

@@ -19,9 +19,7 @@ VOIVODESHIP_CODES: tuple[str, ...] = (
 
 @lru_cache(maxsize=16)
 def _translation(domain: str, language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
 def _language() -> str:

@@ -3,7 +3,7 @@
 import uuid
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from safepath.accounts import policies
@@ -55,12 +55,12 @@ def person_out(person: Person, *, show_identity: bool) -> PersonOut:
 
 
 @router.post("/people", response={201: PersonCreated, **ERRORS}, summary="Register a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonCreated]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[PersonCreated]:
     actor = _actor(request)
     if not policies.can(actor, "person.create"):
         raise Http404
     person = services.person_create(actor=actor, data=payload.model_dump(), via="api")
-    return 201, PersonCreated(id=str(person.public_id), code=person.code)
+    return Status(201, PersonCreated(id=str(person.public_id), code=person.code))
 
 
 class ListParams(Schema):

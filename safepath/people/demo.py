@@ -30,7 +30,14 @@ def _age_years(rng: random.Random) -> int:
 
 
 def _wg(rng: random.Random, disabled: bool) -> dict[str, str]:
-    domains = ["wg_seeing", "wg_hearing", "wg_walking", "wg_remembering", "wg_selfcare", "wg_communicating"]
+    domains = [
+        "wg_seeing",
+        "wg_hearing",
+        "wg_walking",
+        "wg_remembering",
+        "wg_selfcare",
+        "wg_communicating",
+    ]
     if rng.random() < 0.25:  # not asked
         return {}
     answers = {d: rng.choice(["no", "no", "no", "some"]) for d in domains}
@@ -39,7 +46,14 @@ def _wg(rng: random.Random, disabled: bool) -> dict[str, str]:
     return answers
 
 
-def person_data(rng: random.Random, fakers: dict[str, Faker], today: datetime.date) -> dict[str, object]:
+def _document_number(rng: random.Random) -> str:
+    letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2))
+    return f"{letters}{rng.randint(100000, 999999)}"
+
+
+def person_data(
+    rng: random.Random, fakers: dict[str, Faker], today: datetime.date
+) -> dict[str, object]:
     female = rng.random() < 0.83
     age = _age_years(rng)
     third_country = rng.random() < 0.10
@@ -59,8 +73,10 @@ def person_data(rng: random.Random, fakers: dict[str, Faker], today: datetime.da
         "given_name": given,
         "family_name": family,
         "date_of_birth": birth,
-        "phone": f"+48{rng.choice('5678')}{rng.randint(10_000_000, 99_999_999)}" if not child else "",
-        "document_number": f"{fake.random_uppercase_letter()}{fake.random_uppercase_letter()}{rng.randint(100000, 999999)}",
+        "phone": f"+48{rng.choice('5678')}{rng.randint(10_000_000, 99_999_999)}"
+        if not child
+        else "",
+        "document_number": _document_number(rng),
         "sex": "female" if female else "male",
         "nationality": nationality,
         "languages": languages,
@@ -69,7 +85,9 @@ def person_data(rng: random.Random, fakers: dict[str, Faker], today: datetime.da
         "protection_status": "temporary_protection"
         if nationality == "UKR"
         else rng.choice(["asylum_seeker", "undocumented", "residence_permit"]),
-        "child_status": rng.choice(["unaccompanied", "separated"]) if child and rng.random() < 0.08 else "",
+        "child_status": rng.choice(["unaccompanied", "separated"])
+        if child and rng.random() < 0.08
+        else "",
         **_wg(rng, disabled=rng.random() < (0.25 if age >= 60 else 0.07)),
     }
     return data

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _lazy
 
 from safepath.accounts.models import Organisation
@@ -85,6 +86,13 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "—"), *choices]
+        # The model's TextFields carry no limit; apply the API's, so both doors agree.
+        for name, limit in validators.MAX_LENGTHS.items():
+            text = self.fields.get(name)
+            if isinstance(text, forms.CharField):
+                text.max_length = limit
+                text.validators.append(MaxLengthValidator(limit))
+                text.widget.attrs["maxlength"] = str(limit)
         if not show_identity:
             for name in IDENTITY_FIELDS:
                 self.fields.pop(name, None)

@@ -136,7 +136,10 @@ class Person(TimeStampedModel):
     )
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_lazy("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_lazy("organisation"),
     )
     team = models.ForeignKey(
         Team,
@@ -153,7 +156,10 @@ class Person(TimeStampedModel):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["organisation", "-id"]), models.Index(fields=["team", "-id"])]
+        indexes = [
+            models.Index(fields=["organisation", "-id"]),
+            models.Index(fields=["team", "-id"]),
+        ]
         verbose_name = _lazy("person")
         verbose_name_plural = _lazy("people")
 

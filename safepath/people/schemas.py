@@ -37,6 +37,8 @@ CHOICE_LITERALS = {
     ChildStatus: ChildStatusCode,
     Difficulty: DifficultyCode,
 }
+# One Literal, not a union: a union makes pydantic report each member as a separate error.
+DifficultyOrBlank = Literal[DifficultyCode, ""]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=10000)]
 
@@ -52,17 +54,19 @@ class PersonIn(Schema):
     sex: SexCode = "unknown"
     age_band: AgeBandCode = "unknown"
     nationality: Annotated[str, Field(max_length=3)] = ""
-    languages: list[Annotated[str, Field(max_length=8)]] = Field(default_factory=list, max_length=10)
+    languages: list[Annotated[str, Field(max_length=8)]] = Field(
+        default_factory=list, max_length=10
+    )
     voivodeship: Annotated[str, Field(max_length=2)] = ""
     arrival_date: datetime.date | None = None
     protection_status: ProtectionCode = "unknown"
     child_status: ChildStatusCode = ""
-    wg_seeing: DifficultyCode | Literal[""] = ""
-    wg_hearing: DifficultyCode | Literal[""] = ""
-    wg_walking: DifficultyCode | Literal[""] = ""
-    wg_remembering: DifficultyCode | Literal[""] = ""
-    wg_selfcare: DifficultyCode | Literal[""] = ""
-    wg_communicating: DifficultyCode | Literal[""] = ""
+    wg_seeing: DifficultyOrBlank = ""
+    wg_hearing: DifficultyOrBlank = ""
+    wg_walking: DifficultyOrBlank = ""
+    wg_remembering: DifficultyOrBlank = ""
+    wg_selfcare: DifficultyOrBlank = ""
+    wg_communicating: DifficultyOrBlank = ""
 
     @field_validator("phone")
     @classmethod

@@ -41,7 +41,9 @@ def access_person(*, actor: User, person_id: uuid.UUID | str, purpose: str, via:
         key = uuid.UUID(str(person_id))
     except ValueError as exc:
         raise Http404 from exc
-    person = visible_people(actor).select_related("organisation", "team").filter(public_id=key).first()
+    person = (
+        visible_people(actor).select_related("organisation", "team").filter(public_id=key).first()
+    )
     if person is None:
         raise Http404
     events.person_viewed(actor=actor, person=person, purpose=purpose, via=via)
@@ -94,7 +96,9 @@ def consents_of(person: Person) -> QuerySet[Consent]:
     return person.consents.select_related("recipient", "recorded_by")
 
 
-def current_consent(person: Person, *, purpose: str, recipient_id: int | None = None) -> Consent | None:
+def current_consent(
+    person: Person, *, purpose: str, recipient_id: int | None = None
+) -> Consent | None:
     """The latest decision for a purpose (and recipient); None when never asked."""
     consents = person.consents.filter(purpose=purpose)
     if recipient_id is not None:

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import Organisation, Team, User
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.people import events
-from safepath.people.models import Consent, Person
+from safepath.people.models import Consent, Person, new_person_code
 from safepath.people.selectors import IDENTITY_FIELDS, name_index_for, phone_index_for
 from safepath.people.validators import age_band_for
 
@@ -62,7 +62,8 @@ def _apply(person: Person, data: Mapping[str, Any]) -> list[str]:
 def person_create(
     *, actor: User, data: Mapping[str, Any], via: str = "web", team: Team | None = None
 ) -> Person:
-    """Register a person in the actor's organisation (and team, unless another team of it is named)."""
+    """Register a person in the actor's organisation and team (or another team of that
+    organisation, for roles whose scope is the whole organisation)."""
     if actor.organisation_id is None:
         raise NotAllowed("person.create")
     scope = policies.require(actor, "person.create")
@@ -71,9 +72,27 @@ def person_create(
     team_id = team.pk if team is not None else actor.team_id
     person = Person(organisation_id=actor.organisation_id, team_id=team_id, created_by=actor)
     _apply(person, data)
-    person.save()
+    _save_with_unique_code(person)
     events.person_created(actor=actor, person=person, via=via)
     return person
+
+
+CODE_ATTEMPTS = 8
+
+
+def _save_with_unique_code(person: Person) -> None:
+    """Codes are random (30^6 of them), so at 50,000 people about one new code in
+    15,000 is taken: draw again, inside a savepoint so the transaction survives."""
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                person.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not Person.objects.filter(code=person.code).exists():
+                raise  # some other constraint: not ours to retry
+            person.code = new_person_code()
+    raise IntegrityError("could not draw a free person code")
 
 
 @transaction.atomic

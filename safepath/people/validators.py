@@ -12,6 +12,16 @@ from safepath.core.geography import VOIVODESHIP_CODES, is_country_code
 
 type Check[T] = Callable[[T], T]
 
+# Longest accepted text per identity field: the same on both doors (forms and API schemas).
+MAX_LENGTHS: dict[str, int] = {
+    "given_name": 200,
+    "family_name": 200,
+    "phone": 32,
+    "document_number": 200,
+    "address": 1000,
+    "notes": 10000,
+}
+
 
 def normalise_phone(value: str) -> str:
     """The E.164 form of a phone number, or a ValidationError."""
@@ -71,7 +81,11 @@ def validate_not_future(value: datetime.date | None) -> datetime.date | None:
 
 
 def age_band_for(date_of_birth: datetime.date, on: datetime.date) -> str:
-    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    years = (
+        on.year
+        - date_of_birth.year
+        - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    )
     if years < 5:
         return "0-4"
     if years < 12:

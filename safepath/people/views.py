@@ -55,7 +55,8 @@ def person_search(request: AuthedRequest) -> HttpResponse:
         query = form.cleaned_data["query"].strip()
         if query.upper().startswith("SP-"):
             found = selectors.search_people(request.user, code=query, via="web")
-        elif query.lstrip().startswith("+") or query.replace(" ", "").isdigit():
+        elif not any(character.isalpha() for character in query):
+            # No letters: a phone number, however it is written (+48 601-234-567, (601) 234 567).
             found = selectors.search_people(request.user, phone=query, via="web")
         else:
             found = selectors.search_people(request.user, full_name=query, via="web")
@@ -103,6 +104,8 @@ def person_detail(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
+    # Before the door: a role that may never change people must not leave a "viewed" event.
+    _require_capability(request, "person.change")
     person = selectors.access_person(
         actor=request.user, person_id=person_id, purpose="edit", via="web"
     )
@@ -115,6 +118,8 @@ def person_edit(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
         initial={**_initial(person), "version": person.version},
         show_identity=show_identity,
     )
+    # Without the version read, optimistic locking would be skipped: an edit must send it.
+    form.fields["version"].required = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -128,8 +133,10 @@ def person_edit(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
         except ConflictError:
             messages.error(
                 request,
-                _("Someone else changed this record while you were editing. "
-                  "Your changes were not saved; here is the current version."),
+                _(
+                    "Someone else changed this record while you were editing. "
+                    "Your changes were not saved; here is the current version."
+                ),
             )
             return redirect(person.get_absolute_url())
         except NotAllowed as exc:
@@ -146,6 +153,7 @@ def _initial(person: Person) -> dict[str, object]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_create(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
+    _require_capability(request, "consent.record")
     person = selectors.access_person(
         actor=request.user, person_id=person_id, purpose="consent", via="web"
     )

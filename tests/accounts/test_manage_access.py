@@ -146,7 +146,7 @@ def test_anonymous_is_sent_to_login_and_nothing_changes(
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_deactivated_admin_is_refused(client: Client, cast: Cast, route: Route) -> None:
-    client.force_login(cast.admin, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(cast.admin, backend="safepath.accounts.backends.AuthenticationBackend")
     User.objects.filter(pk=cast.admin.pk).update(is_active=False)
     before = _snapshot()
     response = client.post(reverse(route.name, kwargs=route.kwargs(cast)), route.data(cast))

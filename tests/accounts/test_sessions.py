@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from safepath.accounts.middleware import SESSION_LOGIN_AT
+from safepath.accounts.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from safepath.accounts.models import ApiToken, User
 from safepath.accounts.services import token_issue
 from safepath.audit.models import AuditEvent
@@ -27,7 +27,7 @@ TWELVE_HOURS = 12 * 60 * 60
 
 def _login_fresh(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="safepath.accounts.backends.AuthenticationBackend")
     return client
 
 
@@ -51,6 +51,30 @@ def test_each_request_pushes_the_idle_expiry_thirty_minutes_ahead(login: Login, 
     session_key = client.session.session_key
     stored = Session.objects.get(session_key=session_key)
     remaining = (stored.expire_date - timezone.now()).total_seconds()
+    assert 1790 <= remaining <= 1800
+
+
+def test_use_within_a_minute_does_not_rewrite_the_session(login: Login, cast: Cast) -> None:
+    client = login(cast.caseworker_a)
+    assert client.get("/en/app/").status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    assert client.get("/en/app/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first
+
+
+def test_use_after_a_minute_pushes_the_expiry_again(login: Login, cast: Cast) -> None:
+    client = login(cast.caseworker_a)
+    assert client.get("/en/app/").status_code == 200
+    key = client.session.session_key
+    session = client.session
+    session[SESSION_SEEN_AT] = time.time() - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + datetime.timedelta(seconds=100)
+    )
+    assert client.get("/en/app/").status_code == 200
+    remaining = (Session.objects.get(session_key=key).expire_date - timezone.now()).total_seconds()
     assert 1790 <= remaining <= 1800
 
 

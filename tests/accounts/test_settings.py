@@ -53,7 +53,8 @@ def test_argon2_hashes_a_password() -> None:
 def test_sessions_are_short_and_refreshed_on_every_request() -> None:
     real = importlib.import_module("safepath.settings")
     assert real.SESSION_COOKIE_AGE == 1800
-    assert real.SESSION_SAVE_EVERY_REQUEST is True
+    assert real.SESSION_SAVE_EVERY_REQUEST is False  # the middleware refreshes it
+    assert real.SAFEPATH_SESSION_TOUCH_SECONDS == 60
     assert real.SAFEPATH_SESSION_MAX_SECONDS == 12 * 60 * 60
     assert real.SESSION_COOKIE_HTTPONLY is True
     assert real.SAFEPATH_TOKEN_LIFETIME.total_seconds() == 8 * 60 * 60

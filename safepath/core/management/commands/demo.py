@@ -17,7 +17,11 @@ ORGANISATIONS = [
     ("La Strada Poland", "LASTRADA", "ngo"),
     ("Towards Dialogue", "DIALOGUE", "ngo"),
     ("Lambda Warszawa", "LAMBDA", "ngo"),
-    ("KCIK, National Consulting and Intervention Centre for Victims of Trafficking", "KCIK", "service_provider"),
+    (
+        "KCIK, National Consulting and Intervention Centre for Victims of Trafficking",
+        "KCIK",
+        "service_provider",
+    ),
     ("Police Podkarpackie", "POLICE-PK", "law_enforcement"),
     ("Border Guard Medyka", "SG-MEDYKA", "law_enforcement"),
 ]
@@ -45,9 +49,7 @@ USERS = [
     ("trainer.iom", Role.TRAINER, "IOM", None, "Natalia", "Bondarenko"),
 ]
 
-DEMO_ACCOUNTS_TEXT = "\n".join(
-    f"  {username:<20} {role.label}" for username, role, *_rest in USERS
-)
+DEMO_ACCOUNTS_TEXT = "\n".join(f"  {username:<20} {role.label}" for username, role, *_rest in USERS)
 
 
 class Command(BaseCommand):
@@ -67,7 +69,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self._load(options["people"])
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts (password safepath-demo):"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded. Accounts (password safepath-demo):")
+        )
         self.stdout.write(DEMO_ACCOUNTS_TEXT)
 
     def _load(self, people_count: int) -> None:
@@ -79,7 +83,9 @@ class Command(BaseCommand):
         teams = {}
         for org_code, name, voivodeship in TEAMS:
             teams[(org_code, name)], _ = Team.objects.update_or_create(
-                organisation=organisations[org_code], name=name, defaults={"voivodeship": voivodeship}
+                organisation=organisations[org_code],
+                name=name,
+                defaults={"voivodeship": voivodeship},
             )
         users = {}
         for username, role, org_code, team_name, first, last in USERS:

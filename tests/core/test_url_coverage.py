@@ -1,0 +1,260 @@
+"""Every route has an access rule someone proved (DESIGN.md §6).
+
+The URL configuration is walked recursively, and the API's operations are
+read from the ninja API. Each must appear in REGISTRY: either public (with a
+reason), part of allauth's own sign-in and MFA flow, or the ids of the tests
+that prove who may and may not use it. A new route without an entry fails
+here, and so does an entry that points at a test that does not exist.
+"""
+
+import re
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from safepath.api.router import api
+
+ROOT = Path(__file__).resolve().parents[2]
+API_PREFIX = "/api/v1"
+
+ALLAUTH = "allauth: login/MFA flow"
+type Entry = str | tuple[str, ...]
+
+PEOPLE_PAGES = "tests/people/test_person_pages.py"
+PEOPLE_API = "tests/people/test_person_api.py"
+PEOPLE_ACCESS = "tests/people/test_person_access.py"
+ROUTE_ACCESS = "tests/core/test_route_access.py"
+MANAGE_ACCESS = (
+    "tests/accounts/test_manage_access.py::test_non_admins_get_404_and_nothing_changes",
+    "tests/accounts/test_manage_access.py::test_anonymous_is_sent_to_login_and_nothing_changes",
+)
+TOKENS = "tests/accounts/test_api_tokens.py"
+
+REGISTRY: dict[str, Entry] = {
+    # --- public by design -----------------------------------------------------------
+    "public:home": "public: the awareness site, open to anyone without an account",
+    "public:find_help": "public: where to find help, open to anyone without an account",
+    "set_language": (
+        f"{ROUTE_ACCESS}::test_anonymous_language_switch_goes_to_the_same_page_and_stores_nothing",
+        f"{ROUTE_ACCESS}::test_language_switch_refuses_unknown_languages_and_other_sites",
+        f"{ROUTE_ACCESS}::test_set_language_answers_post_only",
+    ),
+    "api:openapi-json": (f"{ROUTE_ACCESS}::test_openapi_schema_is_public_and_holds_no_records",),
+    "api:api-root": (f"{ROUTE_ACCESS}::test_unknown_api_paths_answer_404_problem_json",),
+    # --- staff home -------------------------------------------------------------------
+    "core:dashboard": (
+        f"{ROUTE_ACCESS}::test_anonymous_home_is_sent_to_sign_in",
+        f"{ROUTE_ACCESS}::test_home_offers_each_role_only_what_it_may_use",
+    ),
+    # --- people pages ---------------------------------------------------------------
+    "people:list": (
+        f"{PEOPLE_PAGES}::test_outsider_list_shows_none_of_organisation_a",
+        f"{PEOPLE_PAGES}::test_roles_without_person_view_get_404_on_every_people_page",
+        f"{PEOPLE_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_logged_as_read",
+    ),
+    "people:search": (
+        f"{PEOPLE_PAGES}::test_outsider_search_by_code_finds_nothing",
+        f"{PEOPLE_PAGES}::test_analyst_search_by_name_or_phone_finds_nothing_but_by_code_works",
+        f"{PEOPLE_PAGES}::test_roles_without_person_view_get_404_on_every_people_page",
+        f"{PEOPLE_PAGES}::test_anonymous_search_is_sent_to_sign_in_and_not_run",
+    ),
+    "people:create": (
+        f"{PEOPLE_PAGES}::test_roles_without_person_view_get_404_on_every_people_page",
+        f"{PEOPLE_PAGES}::test_register_with_outsiders_team_in_post_still_files_under_own_team",
+    ),
+    "people:detail": (
+        f"{PEOPLE_ACCESS}::test_outsider_gets_404_on_page_and_no_viewed_event",
+        f"{PEOPLE_ACCESS}::test_roles_without_reach_get_404",
+        f"{PEOPLE_ACCESS}::test_analyst_sees_record_without_identity",
+    ),
+    "people:edit": (
+        f"{PEOPLE_ACCESS}::test_outsider_cannot_edit_and_nothing_changes",
+        f"{PEOPLE_PAGES}::test_who_may_not_change_gets_404_on_edit_and_nothing_is_written",
+    ),
+    "people:consent_create": (
+        f"{PEOPLE_PAGES}::test_who_may_not_record_consent_gets_404_and_nothing_is_written",
+    ),
+    # --- people API -----------------------------------------------------------------
+    "api:create_person": (
+        f"{PEOPLE_API}::test_roles_that_may_not_register_get_404_and_nothing_is_written",
+        f"{PEOPLE_API}::test_anonymous_create_is_401_and_writes_nothing",
+    ),
+    "POST /api/v1/people": (
+        f"{PEOPLE_API}::test_roles_that_may_not_register_get_404_and_nothing_is_written",
+        f"{PEOPLE_API}::test_anonymous_create_is_401_and_writes_nothing",
+    ),
+    "api:list_people": (
+        f"{PEOPLE_API}::test_caseworker_of_another_organisation_lists_none_of_a",
+        f"{PEOPLE_API}::test_hotline_operator_sees_only_people_they_registered",
+    ),
+    "GET /api/v1/people": (
+        f"{PEOPLE_API}::test_caseworker_of_another_organisation_lists_none_of_a",
+        f"{PEOPLE_API}::test_roles_without_person_view_list_nothing",
+    ),
+    "api:get_person": (
+        f"{PEOPLE_ACCESS}::test_outsider_gets_404_in_api_and_no_viewed_event",
+        f"{PEOPLE_API}::test_hidden_and_missing_person_answer_identically_in_api",
+    ),
+    "GET /api/v1/people/{person_id}": (
+        f"{PEOPLE_ACCESS}::test_outsider_gets_404_in_api_and_no_viewed_event",
+        f"{PEOPLE_API}::test_analyst_reads_person_without_identity",
+    ),
+    # --- API tokens -----------------------------------------------------------------
+    "api:issue_token": (
+        f"{TOKENS}::test_wrong_password_and_unknown_user_answer_identically",
+        f"{TOKENS}::test_token_requests_are_throttled_per_username",
+    ),
+    "POST /api/v1/auth/token": (
+        f"{TOKENS}::test_wrong_password_and_unknown_user_answer_identically",
+        f"{TOKENS}::test_token_requests_are_throttled_per_username",
+    ),
+    "api:revoke_token": (f"{TOKENS}::test_anonymous_cannot_create_or_revoke",),
+    "DELETE /api/v1/auth/token": (f"{TOKENS}::test_anonymous_cannot_create_or_revoke",),
+    # --- administration and audit ---------------------------------------------------
+    "manage:overview": MANAGE_ACCESS,
+    "manage:organisation_create": MANAGE_ACCESS,
+    "manage:organisation_edit": MANAGE_ACCESS,
+    "manage:team_create": MANAGE_ACCESS,
+    "manage:team_edit": MANAGE_ACCESS,
+    "manage:user_list": MANAGE_ACCESS,
+    "manage:user_create": MANAGE_ACCESS,
+    "manage:user_edit": MANAGE_ACCESS,
+    "manage:user_active": MANAGE_ACCESS,
+    "manage:user_password": MANAGE_ACCESS,
+    "audit:list": MANAGE_ACCESS,
+    # --- allauth's own routes ---------------------------------------------------------
+    "account_login": ALLAUTH,
+    "account_logout": ALLAUTH,
+    "account_inactive": ALLAUTH,
+    "account_reauthenticate": ALLAUTH,
+    "account_change_password": ALLAUTH,
+    "mfa_index": ALLAUTH,
+    "mfa_authenticate": ALLAUTH,
+    "mfa_reauthenticate": ALLAUTH,
+    "mfa_activate_totp": ALLAUTH,
+    "mfa_deactivate_totp": ALLAUTH,
+    "mfa_view_recovery_codes": ALLAUTH,
+    "mfa_generate_recovery_codes": ALLAUTH,
+    "mfa_download_recovery_codes": ALLAUTH,
+    "mfa_list_webauthn": ALLAUTH,
+    "mfa_add_webauthn": ALLAUTH,
+    "mfa_reauthenticate_webauthn": ALLAUTH,
+    "mfa_remove_webauthn": ALLAUTH,
+    "mfa_edit_webauthn": ALLAUTH,
+}
+
+
+def named_routes() -> set[str]:
+    """`namespace:name` of every named URL pattern, however deeply included."""
+    found: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                found.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def unnamed_routes() -> list[str]:
+    """Patterns without a name: they could not be listed in the registry, so none may exist."""
+    found: list[str] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif not pattern.name:
+                found.append(prefix + str(pattern.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def api_operations() -> set[str]:
+    """`METHOD /api/v1/path` of every operation of the ninja API."""
+    found: set[str] = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.add(f"{method} {API_PREFIX}{prefix}{path}")
+    return found
+
+
+def every_route() -> set[str]:
+    return named_routes() | api_operations()
+
+
+def test_the_walk_finds_what_it_should() -> None:
+    routes = every_route()
+    assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
+    assert "GET /api/v1/people/{person_id}" in routes
+    assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
+    assert len(api_operations()) == 5
+
+
+def test_every_route_has_a_rule_or_a_proving_test() -> None:
+    missing = sorted(every_route() - set(REGISTRY))
+    assert missing == [], f"routes without a registered access rule or test: {missing}"
+
+
+def test_registry_has_no_routes_that_no_longer_exist() -> None:
+    stale = sorted(set(REGISTRY) - every_route())
+    assert stale == [], f"registry entries for routes that do not exist: {stale}"
+
+
+def test_no_route_is_unnamed() -> None:
+    assert unnamed_routes() == []
+
+
+def test_every_entry_is_a_reason_or_existing_tests() -> None:
+    problems: list[str] = []
+    for route, entry in REGISTRY.items():
+        if isinstance(entry, str):
+            if entry == ALLAUTH:
+                if not route.startswith(("account_", "mfa_")):
+                    problems.append(f"{route}: only allauth's routes may be classified as allauth")
+            elif not re.fullmatch(r"public: \S.{10,}", entry):
+                problems.append(f"{route}: a public route needs a one-line reason")
+            continue
+        if not entry:
+            problems.append(f"{route}: no test listed")
+        for node_id in entry:
+            problem = _missing_test(node_id)
+            if problem:
+                problems.append(f"{route}: {problem}")
+    assert problems == []
+
+
+def test_staff_routes_are_not_declared_public() -> None:
+    public = [r for r, e in REGISTRY.items() if isinstance(e, str) and e.startswith("public:")]
+    assert all(r.startswith("public:") for r in public), public
+
+
+def _missing_test(node_id: str) -> str:
+    path, sep, name = node_id.partition("::")
+    if not sep or not name:
+        return f"{node_id!r} is not a test node id (path::test_name)"
+    name = name.split("[", 1)[0]
+    file = ROOT / path
+    if not file.is_file():
+        return f"{path} does not exist"
+    if not re.search(rf"^def {re.escape(name)}\(", file.read_text(encoding="utf-8"), re.MULTILINE):
+        return f"{path} has no `def {name}`"
+    return ""
+
+
+def test_the_existence_check_catches_a_missing_test() -> None:
+    assert (
+        _missing_test(f"{PEOPLE_ACCESS}::test_outsider_gets_404_on_page_and_no_viewed_event") == ""
+    )
+    assert "has no" in _missing_test(f"{PEOPLE_ACCESS}::test_that_was_never_written")
+    assert "does not exist" in _missing_test("tests/people/nowhere.py::test_x")
+    assert "not a test node id" in _missing_test("tests/people/test_person_access.py")
