@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safepath.audit",
     "safepath.people",
     "safepath.outreach",
+    "safepath.api",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

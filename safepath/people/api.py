@@ -1,13 +1,16 @@
 """People API. Same selectors and services as the web pages: one rule, two doors."""
 
 import uuid
+from typing import Annotated
 
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.params import functions as param_functions
 from pydantic import Field
 
 from safepath.accounts import policies
 from safepath.accounts.models import User
+from safepath.api.idempotency import run_idempotent
 from safepath.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from safepath.api.schemas import Problem
 from safepath.people import events, selectors, services
@@ -15,6 +18,9 @@ from safepath.people.models import Person
 from safepath.people.schemas import PersonCreated, PersonIdentity, PersonIn, PersonOut, PersonPage
 
 router = Router(tags=["people"])
+IdempotencyKeyHeader = Annotated[
+    str | None, param_functions.Header(alias="Idempotency-Key", max_length=200)
+]
 ERRORS = {401: Problem, 404: Problem, 422: Problem}
 
 
@@ -54,13 +60,27 @@ def person_out(person: Person, *, show_identity: bool) -> PersonOut:
     )
 
 
-@router.post("/people", response={201: PersonCreated, **ERRORS}, summary="Register a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> Status[PersonCreated]:
+@router.post(
+    "/people",
+    response={201: PersonCreated, 400: Problem, 409: Problem, **ERRORS},
+    summary="Register a person",
+    description="Send an `Idempotency-Key` header to make retries safe: the same key and "
+    "body return the first answer instead of registering the person twice.",
+)
+def create_person(
+    request: HttpRequest,
+    payload: PersonIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
     actor = _actor(request)
     if not policies.can(actor, "person.create"):
         raise Http404
-    person = services.person_create(actor=actor, data=payload.model_dump(), via="api")
-    return Status(201, PersonCreated(id=str(person.public_id), code=person.code))
+
+    def create() -> tuple[int, PersonCreated]:
+        person = services.person_create(actor=actor, data=payload.model_dump(), via="api")
+        return 201, PersonCreated(id=str(person.public_id), code=person.code)
+
+    return run_idempotent(request, actor=actor, key=idempotency_key, create=create)
 
 
 class ListParams(Schema):

@@ -52,7 +52,9 @@ def _safepath(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("SAFEPATH_", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"))
-        and name not in ("CSRF_TRUSTED_ORIGINS", "REDIS_URL")
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the live server; a real
+        # deployment never has it (Django's async.E001 deploy check would fail).
+        and name not in ("CSRF_TRUSTED_ORIGINS", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     clean["DJANGO_SETTINGS_MODULE"] = "safepath.settings"
     return subprocess.run(
