@@ -16,10 +16,10 @@ BODY = {"given_name": "Iryna", "family_name": "Koval", "sex": "female", "nationa
 
 
 def _post(client: Client, token: str, body: dict[str, Any], key: str | None) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"}
     if key is not None:
-        headers["HTTP_IDEMPOTENCY_KEY"] = key
-    return client.post(URL, data=json.dumps(body), content_type="application/json", **headers)
+        headers["Idempotency-Key"] = key
+    return client.post(URL, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 @pytest.fixture
