@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safepath.accounts import events, policies
 from safepath.accounts.models import ApiToken, Organisation, Team, User
+from safepath.core.exceptions import NotAllowed
 
 TOKEN_PREFIX = "sp_"  # noqa: S105 - a marker, not a secret
 
@@ -73,9 +74,18 @@ def user_create(*, actor: User, data: Mapping[str, Any], password: str) -> User:
     return user
 
 
+# An administrator cannot give themselves another role or organisation: with it they
+# could read the records that separation of duties keeps from them.
+SELF_PROTECTED_FIELDS = frozenset({"role", "organisation", "team"})
+
+
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
     policies.require(actor, "user.manage")
+    if user.pk == actor.pk:
+        touched = {f for f in SELF_PROTECTED_FIELDS if f in data and getattr(user, f) != data[f]}
+        if touched:
+            raise NotAllowed("user.manage.self")
     changed = _set_fields(user, data, USER_FIELDS)
     if changed:
         user.save()
@@ -87,6 +97,8 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivation ends every session and token of the user at once."""
     policies.require(actor, "user.manage")
+    if user.pk == actor.pk and not active:
+        raise NotAllowed("user.manage.self")
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:

@@ -14,6 +14,7 @@ from safepath.accounts import selectors, services
 from safepath.accounts.forms import OrganisationForm, TeamForm, UserCreateForm, UserForm
 from safepath.accounts.models import Organisation, Team, User
 from safepath.core.decorators import capability_required
+from safepath.core.exceptions import NotAllowed
 from safepath.core.http import AuthedRequest
 
 
@@ -91,9 +92,19 @@ def user_edit(request: AuthedRequest, user_id: uuid.UUID) -> HttpResponse:
     user = selectors.access_user(actor=request.user, user_id=user_id)
     form = UserForm(request.POST or None, instance=_copy(user))
     if request.method == "POST" and form.is_valid():
-        services.user_update(actor=request.user, user=user, data=form.cleaned_data)
-        messages.success(request, _("User saved."))
-        return redirect("manage:user_list")
+        try:
+            services.user_update(actor=request.user, user=user, data=form.cleaned_data)
+        except NotAllowed:
+            form.add_error(
+                None,
+                _(
+                    "You cannot change your own role, organisation or team. "
+                    "Ask another administrator."
+                ),
+            )
+        else:
+            messages.success(request, _("User saved."))
+            return redirect("manage:user_list")
     return render(
         request,
         "accounts/user_form.html",

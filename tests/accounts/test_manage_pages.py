@@ -471,3 +471,46 @@ def test_bad_new_password_changes_nothing(login: Login, cast: Cast) -> None:
         assert first not in response.content.decode()
     assert User.objects.get(pk=cast.caseworker_a.pk).password == old_hash
     assert _admin_events() == []
+
+
+# Separation of duties ----------------------------------------------------
+
+
+def test_admin_cannot_give_themselves_another_role(login: Login, cast: Cast) -> None:
+    url = reverse("manage:user_edit", kwargs={"user_id": cast.admin.public_id})
+    response = login(cast.admin).post(
+        url,
+        {
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "role": Role.SUPERVISOR,
+            "organisation": cast.org_a.pk,
+            "team": cast.team_a.pk,
+            "language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "You cannot change your own role" in response.content.decode()
+    admin = User.objects.get(pk=cast.admin.pk)
+    assert admin.role == Role.ADMIN
+    assert admin.team is None
+    assert AuditEvent.objects.filter(action="user.changed").count() == 0
+
+
+def test_admin_can_still_change_their_own_name(login: Login, cast: Cast) -> None:
+    url = reverse("manage:user_edit", kwargs={"user_id": cast.admin.public_id})
+    response = login(cast.admin).post(
+        url,
+        {
+            "first_name": "Anna",
+            "last_name": "Admin",
+            "email": "",
+            "role": Role.ADMIN,
+            "organisation": cast.org_a.pk,
+            "team": "",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=cast.admin.pk).first_name == "Anna"
