@@ -50,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import wrk_driver  # noqa: E402  (after the sys.path line above)
+
 ISSUE = "first benchmark"
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/safepath_bench"
 BENCH_SETTINGS = "bench.bench_settings"
@@ -379,8 +381,16 @@ class Result:
     client_cpu_seconds: float = 0.0
     server_cpu_seconds: float = 0.0
     db_cpu_seconds: float = 0.0
+    # With wrk, latencies_ms holds the histogram's per-mille points and this the count.
+    succeeded: int | None = None
+
+    @property
+    def ok(self) -> int:
+        return self.succeeded if self.succeeded is not None else len(self.latencies_ms)
 
     def add(self, other: "Result") -> None:
+        if self.succeeded is not None or other.succeeded is not None:
+            self.succeeded = self.ok + other.ok
         self.latencies_ms += other.latencies_ms
         self.errors += other.errors
         self.error_samples = (self.error_samples + other.error_samples)[:3]
@@ -444,10 +454,67 @@ def run_load(
     max_requests: int,
     seed: int = 0,
     meter: CpuMeter | None = None,
+    driver: str = "python",
 ) -> Result:
-    """`concurrency` clients, each with its own connection, until the time or the budget is up."""
+    """`concurrency` clients, each with its own connection, until the time or the budget is up
+    (with wrk: for the time only)."""
     server_before = meter.server() if meter else {}
     db_before = meter.database() if meter else {}
+    if driver == "wrk":
+        result = _wrk_load(
+            endpoint, base_url=base_url, concurrency=concurrency, seconds=seconds, seed=seed
+        )
+    else:
+        result = _python_load(
+            endpoint,
+            base_url=base_url,
+            concurrency=concurrency,
+            seconds=seconds,
+            max_requests=max_requests,
+            seed=seed,
+        )
+    if meter:
+        result.server_cpu_seconds = meter.delta(server_before, meter.server())
+        result.db_cpu_seconds = meter.delta(db_before, meter.database())
+    return result
+
+
+def _wrk_load(
+    endpoint: Endpoint, *, base_url: str, concurrency: int, seconds: float, seed: int
+) -> Result:
+    rng = random.Random(seed)
+    kwargs = endpoint.client_kwargs(0)
+    headers = dict(kwargs.get("headers", {}))
+    cookies = kwargs.get("cookies", {})
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    run = wrk_driver.run(
+        base_url=base_url,
+        paths=[endpoint.path(rng) for _ in range(500)],
+        headers=headers,
+        concurrency=concurrency,
+        seconds=seconds,
+    )
+    ok = max(0, run.requests - run.errors)
+    return Result(
+        latencies_ms=run.latency_points_ms if ok else [],
+        errors=run.errors,
+        error_samples=["non-2xx or socket error (wrk)"] if run.errors else [],
+        seconds=run.seconds,
+        client_cpu_seconds=run.client_cpu_seconds,
+        succeeded=ok,
+    )
+
+
+def _python_load(
+    endpoint: Endpoint,
+    *,
+    base_url: str,
+    concurrency: int,
+    seconds: float,
+    max_requests: int,
+    seed: int,
+) -> Result:
     wall, cpu = time.perf_counter(), time.process_time()
     result = asyncio.run(
         _load(
@@ -461,9 +528,6 @@ def run_load(
     )
     result.seconds = time.perf_counter() - wall
     result.client_cpu_seconds = time.process_time() - cpu
-    if meter:
-        result.server_cpu_seconds = meter.delta(server_before, meter.server())
-        result.db_cpu_seconds = meter.delta(db_before, meter.database())
     return result
 
 
@@ -481,7 +545,7 @@ def summarise(
     endpoint: Endpoint, result: Result, serial: Result, *, concurrency: int
 ) -> dict[str, Any]:
     lat = result.latencies_ms
-    ok = len(lat)
+    ok = result.ok
     p50, p95, p99 = percentiles(lat)
 
     def per_request(seconds: float) -> float | None:
@@ -574,6 +638,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
     parser.add_argument("--rounds", type=int, default=2, help="the load of each endpoint is split")
+    parser.add_argument(
+        "--driver",
+        choices=["wrk", "python"],
+        default="wrk" if wrk_driver.available() else "python",
+        help="load generator: wrk (Debian package, light on CPU) when installed, else Python",
+    )
     parser.add_argument("--db-name", default="safepath_bench")
     parser.add_argument(
         "--keep-db", action="store_true", help="do not drop the database at the end"
@@ -659,11 +729,19 @@ def main() -> int:
             ]
             preflight(endpoints, server.base_url)
             meter = CpuMeter(server.process.pid, bench_url)
-            load = {"base_url": server.base_url, "concurrency": args.concurrency, "meter": meter}
+            load = {
+                "base_url": server.base_url,
+                "concurrency": args.concurrency,
+                "meter": meter,
+                "driver": args.driver,
+            }
             results = {endpoint.name: Result() for endpoint in endpoints}
             serials = {}
             for endpoint in endpoints:
-                run_load(endpoint, **load, seconds=5.0, max_requests=args.warmup, seed=99)
+                warmup_seconds = 2.0 if args.driver == "wrk" else 5.0
+                run_load(
+                    endpoint, **load, seconds=warmup_seconds, max_requests=args.warmup, seed=99
+                )
                 serials[endpoint.name] = run_load(
                     endpoint,
                     base_url=server.base_url,
@@ -746,6 +824,7 @@ def main() -> int:
             "errors": failed_requests,
             "people": fixture.people,
             "concurrency": args.concurrency,
+            "load_generator": args.driver,
             "server": f"gunicorn, {args.workers} {args.worker_class} workers"
             + (f" x {args.threads} threads" if args.worker_class == "gthread" else ""),
             "cpus": os.cpu_count(),
