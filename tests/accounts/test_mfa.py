@@ -1,6 +1,8 @@
 """MFA enrolment is enforced for staff when SAFEPATH_REQUIRE_MFA is on."""
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -148,3 +150,50 @@ def test_session_api_serves_a_not_enrolled_user_when_not_required(
 ) -> None:
     settings.SAFEPATH_REQUIRE_MFA = False
     assert login(cast.caseworker_a).get("/api/v1/people").status_code == 200
+
+
+def _current_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // 30
+    return str(format_hotp_value(hotp_value(secret, counter)))
+
+
+def test_enrolling_totp_through_the_page_unlocks_the_app_and_is_audited(
+    client: Client,
+    cast: Cast,
+    settings: SettingsWrapper,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The whole enrolment a new staff member goes through: sign in, get sent to the
+    activation page, scan (here: read the secret), type a code, then reach the app."""
+    settings.SAFEPATH_REQUIRE_MFA = True
+    cast.caseworker_a.set_password("a-long-enough-password")
+    cast.caseworker_a.save()
+    signed_in = client.post(
+        "/en/accounts/login/", {"login": "caseworker.a", "password": "a-long-enough-password"}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/en/app/")["Location"] == _activate_url()
+    # allauth asks for the password again before any MFA change, even right after login.
+    asked = client.get(_activate_url())
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/en/accounts/reauthenticate/")
+    confirmed = client.post(asked["Location"], {"password": "a-long-enough-password"})
+    assert confirmed.status_code == 302
+    page = client.get(_activate_url())
+    assert page.status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    wrong = client.post(_activate_url(), {"code": "000000"})
+    assert wrong.status_code == 200  # the form again, with its error
+    assert AuditEvent.objects.filter(action="mfa.added").count() == 0
+    # allauth sends its "authenticator added" signal when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        activated = client.post(_activate_url(), {"code": _current_code(secret)})
+    assert activated.status_code == 302
+    assert activated["Location"] == "/en/accounts/2fa/recovery-codes/"
+    # The authenticator app, and the recovery codes allauth creates with it.
+    added = AuditEvent.objects.filter(action="mfa.added", actor_username="caseworker.a")
+    assert sorted(e.detail["method"] for e in added) == ["recovery_codes", "totp"]
+    assert secret not in str(list(AuditEvent.objects.values()))
+    assert client.get("/en/app/").status_code == 200
