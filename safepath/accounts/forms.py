@@ -22,13 +22,16 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
         code = str(self.cleaned_data["code"]).strip().upper()
         if not CODE_PATTERN.match(code):
             raise forms.ValidationError(
-                _lazy("Use 2 to 32 capital letters, digits and hyphens, for example POLICE-PK.")
+                _lazy(
+                    "Use 2 to 32 characters: capital letters A–Z, digits and hyphens, "
+                    "for example POLICE-PK."
+                )
             )
         return code
 
 
 class TeamForm(forms.ModelForm):  # type: ignore[type-arg]
-    voivodeship = forms.ChoiceField(label=_lazy("voivodeship"), required=False)
+    voivodeship = forms.ChoiceField(label=_lazy("Voivodeship"), required=False)
 
     class Meta:
         model = Team
@@ -63,16 +66,17 @@ class UserForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class UserCreateForm(UserForm):
     username = forms.RegexField(
-        label=_lazy("username"),
+        label=_lazy("Username"),
         regex=r"^[a-z0-9][a-z0-9._-]{2,149}$",
         error_messages={
             "invalid": _lazy(
-                "Use 3 to 150 lower-case letters, digits, dots, hyphens or underscores."
+                "Use 3 to 150 characters: lower-case letters a–z, digits, dots, "
+                "hyphens or underscores."
             )
         },
     )
     password = forms.CharField(
-        label=_lazy("initial password"),
+        label=_lazy("Initial password"),
         widget=forms.PasswordInput(render_value=False),
         strip=False,
     )

@@ -11,21 +11,14 @@ from safepath.accounts.models import Organisation
 from safepath.core.geography import country_choices, voivodeship_choices
 from safepath.people import validators
 from safepath.people.models import (
+    SPOKEN_LANGUAGES,
     ConsentMethod,
     ConsentPurpose,
     Person,
 )
 from safepath.people.selectors import IDENTITY_FIELDS
 
-LANGUAGE_CHOICES = [
-    ("uk", _lazy("Ukrainian")),
-    ("ru", _lazy("Russian")),
-    ("pl", _lazy("Polish")),
-    ("en", _lazy("English")),
-    ("be", _lazy("Belarusian")),
-    ("rom", _lazy("Romani")),
-    ("other", _lazy("Other")),
-]
+LANGUAGE_CHOICES = SPOKEN_LANGUAGES
 
 
 class DateInput(forms.DateInput):
@@ -33,10 +26,10 @@ class DateInput(forms.DateInput):
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
-    nationality = forms.ChoiceField(label=_lazy("nationality"), required=False)
-    voivodeship = forms.ChoiceField(label=_lazy("voivodeship"), required=False)
+    nationality = forms.ChoiceField(label=_lazy("Nationality"), required=False)
+    voivodeship = forms.ChoiceField(label=_lazy("Voivodeship"), required=False)
     languages = forms.MultipleChoiceField(
-        label=_lazy("languages"),
+        label=_lazy("Languages"),
         choices=LANGUAGE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -122,20 +115,20 @@ class PersonSearchForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_lazy("purpose"), choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(label=_lazy("Purpose"), choices=ConsentPurpose.choices)
     given = forms.TypedChoiceField(
-        label=_lazy("decision"),
+        label=_lazy("Decision"),
         choices=[("yes", _lazy("Consent given")), ("no", _lazy("Consent refused or withdrawn"))],
         coerce=lambda value: value == "yes",
     )
-    method = forms.ChoiceField(label=_lazy("how"), choices=ConsentMethod.choices)
+    method = forms.ChoiceField(label=_lazy("How consent was given"), choices=ConsentMethod.choices)
     recipient = forms.ModelChoiceField(
-        label=_lazy("recipient organisation"),
+        label=_lazy("Recipient organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
     )
-    date = forms.DateField(label=_lazy("date"), widget=DateInput())
-    expires_on = forms.DateField(label=_lazy("valid until"), required=False, widget=DateInput())
+    date = forms.DateField(label=_lazy("Date of the decision"), widget=DateInput())
+    expires_on = forms.DateField(label=_lazy("Valid until"), required=False, widget=DateInput())
 
     def clean_date(self) -> datetime.date | None:
         return validators.validate_not_future(self.cleaned_data.get("date"))
@@ -144,5 +137,8 @@ class ConsentForm(forms.Form):
         data = super().clean() or {}
         date, expires = data.get("date"), data.get("expires_on")
         if date and expires and expires < date:
-            self.add_error("expires_on", _lazy("The end of validity must come after the date."))
+            self.add_error(
+                "expires_on",
+                _lazy("The end of validity cannot be earlier than the date of the decision."),
+            )
         return data

@@ -24,6 +24,17 @@ def new_person_code() -> str:
     return f"SP-{body[:4]}-{body[4:]}"
 
 
+SPOKEN_LANGUAGES: list[tuple[str, "StrPromise"]] = [
+    ("uk", _lazy("Ukrainian")),
+    ("ru", _lazy("Russian")),
+    ("pl", _lazy("Polish")),
+    ("en", _lazy("English")),
+    ("be", _lazy("Belarusian")),
+    ("rom", _lazy("Romani")),
+    ("other", _lazy("Other")),
+]
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", _lazy("Female")
     MALE = "male", _lazy("Male")
@@ -176,6 +187,11 @@ class Person(TimeStampedModel):
     @property
     def nationality_name(self) -> str:
         return country_name(self.nationality) if self.nationality else ""
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(SPOKEN_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages or []]
 
     @property
     def has_disability(self) -> bool | None:

@@ -31,6 +31,7 @@ ProtectionCode = Literal[
 ]
 ChildStatusCode = Literal["", "unaccompanied", "separated"]
 DifficultyCode = Literal["no", "some", "a_lot", "cannot"]
+SpokenLanguageCode = Literal["uk", "ru", "pl", "en", "be", "rom", "other"]
 CHOICE_LITERALS = {
     AgeBand: AgeBandCode,
     ProtectionStatus: ProtectionCode,
@@ -54,9 +55,7 @@ class PersonIn(Schema):
     sex: SexCode = "unknown"
     age_band: AgeBandCode = "unknown"
     nationality: Annotated[str, Field(max_length=3)] = ""
-    languages: list[Annotated[str, Field(max_length=8)]] = Field(
-        default_factory=list, max_length=10
-    )
+    languages: list[SpokenLanguageCode] = Field(default_factory=list, max_length=10)
     voivodeship: Annotated[str, Field(max_length=2)] = ""
     arrival_date: datetime.date | None = None
     protection_status: ProtectionCode = "unknown"

@@ -14,8 +14,12 @@ from tests.conftest import Cast
 
 Login = Callable[[User], Client]
 NEW_PASSWORD = "a-long-unique-passphrase-91"
-ORG_FORM_ERROR = "Use 2 to 32 capital letters, digits and hyphens, for example POLICE-PK."
-USERNAME_ERROR = "Use 3 to 150 lower-case letters, digits, dots, hyphens or underscores."
+ORG_FORM_ERROR = (
+    "Use 2 to 32 characters: capital letters A–Z, digits and hyphens, for example POLICE-PK."
+)
+USERNAME_ERROR = (
+    "Use 3 to 150 characters: lower-case letters a–z, digits, dots, hyphens or underscores."
+)
 
 
 def _admin_events() -> list[tuple[str, str, str, Any]]:
