@@ -53,6 +53,7 @@ check: install
 	$(BIN)/mypy safepath tests bench
 
 bench: compile-messages
+	$(PY) bench/engine.py
 	$(PY) bench/run.py
 
 clean:

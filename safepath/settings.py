@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "safepath.accounts",
     "safepath.audit",
     "safepath.people",
+    "safepath.screening",
     "safepath.outreach",
     "safepath.api",
     "django.contrib.auth",
