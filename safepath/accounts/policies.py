@@ -12,7 +12,9 @@ the widest set of records the capability reaches:
 
 No scope means no access. Identity fields are a separate capability
 (`person.view_identity`), so an analyst can list pseudonymous records
-without ever seeing a name.
+without ever seeing a name. `screening.view` and `screening.create` follow
+`person.view` and `person.create` role by role: analysts read screenings (with the
+person's pseudonymous code only) but never create them.
 """
 
 from enum import IntEnum
@@ -48,6 +50,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "person.create": ORG,
         "person.change": ORG,
         "consent.record": ORG,
+        "screening.view": ORG,
+        "screening.create": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,
@@ -55,6 +59,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "person.create": TEAM,
         "person.change": TEAM,
         "consent.record": TEAM,
+        "screening.view": TEAM,
+        "screening.create": TEAM,
     },
     Role.HOTLINE_OPERATOR: {
         "person.view": OWN,
@@ -62,10 +68,13 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "person.create": OWN,
         "person.change": OWN,
         "consent.record": OWN,
+        "screening.view": OWN,
+        "screening.create": OWN,
     },
     Role.PARTNER_FOCAL_POINT: {},
     Role.ANALYST: {
         "person.view": ORG,
+        "screening.view": ORG,
     },
     Role.TRAINER: {},
 }

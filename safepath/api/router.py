@@ -15,6 +15,7 @@ from safepath.api.auth import API_AUTH
 from safepath.api.problems import field_errors_from_pydantic, problem
 from safepath.core.exceptions import BadCursor
 from safepath.people.api import router as people_router
+from safepath.screening.api import router as screening_router
 
 
 class ObjectBodyParser(Parser):
@@ -43,6 +44,7 @@ api = NinjaAPI(
 )
 api.add_router("", auth_router)
 api.add_router("", people_router)
+api.add_router("", screening_router)
 
 
 @api.exception_handler(ValidationError)

@@ -21,6 +21,7 @@ from safepath.screening.indicators.rules import (
     MEANS,
     Assessment,
     DimensionResult,
+    as_record,
 )
 
 
@@ -147,3 +148,9 @@ def explain(assessment: Assessment, *, language: str | None = None) -> str:
         )
     lines.append(footer % values)
     return "\n".join(lines)
+
+
+def assessment_json(assessment: Assessment, *, language: str | None = None) -> dict[str, object]:
+    """The assessment as `safepath assess --format json` prints it, and as the API embeds
+    it under `"assessment"`: one shape for both doors."""
+    return {**as_record(assessment), "explanation": explain(assessment, language=language)}

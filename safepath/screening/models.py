@@ -1,2 +1,176 @@
-"""Screening records. None yet: the indicator engine (`indicators/`) comes first; the
-screening, its stored assessment and the uploaded catalogue versions follow (issue 3)."""
+"""Screenings: the indicators observed, their stored assessment, vulnerability and needs.
+
+A screening keeps the catalogue version and rule version it was assessed with, and the
+assessment itself as a snapshot, so that it reads back exactly as it was decided even
+after a catalogue or the rules change. `reassess()` runs the engine again on the stored
+codes and versions; a test checks it equals the snapshot.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
+
+from safepath.accounts.models import Organisation, Team, User
+from safepath.core.geography import VOIVODESHIP_CODES, voivodeship_name
+from safepath.core.models import TimeStampedModel
+from safepath.people.models import SPOKEN_LANGUAGES, Consent, Person
+from safepath.screening.catalogues import registry
+from safepath.screening.indicators.catalogue import DIMENSIONS
+from safepath.screening.indicators.rules import Assessment, DimensionResult, assess
+from safepath.screening.vulnerability import PRIORITY_LEVELS
+
+
+class SiteType(models.TextChoices):
+    BORDER_CROSSING = "border_crossing", _lazy("Border crossing")
+    RECEPTION_POINT = "reception_point", _lazy("Reception point")
+    COLLECTIVE_SHELTER = "collective_shelter", _lazy("Collective shelter")
+    TRANSIT_POINT = "transit_point", _lazy("Transit point")
+    INFO_LINE = "info_line", _lazy("Info line")
+    OUTREACH = "outreach", _lazy("Outreach")
+    OTHER = "other", _lazy("Other")
+
+
+def snapshot_of(assessment: Assessment) -> dict[str, Any]:
+    """What a screening stores of its assessment (the versions have columns of their own)."""
+    return {
+        "population": assessment.population,
+        "dimensions": {
+            name: {
+                "positive": result.positive,
+                "strong": result.strong,
+                "medium": result.medium,
+                "weak": result.weak,
+                "indicators": list(result.indicators),
+            }
+            for name, result in assessment.dimensions.items()
+        },
+        "trafficking_indicated": assessment.trafficking_indicated,
+        "status": assessment.status,
+        "present": list(assessment.present),
+        "missing": list(assessment.missing),
+    }
+
+
+class Screening(TimeStampedModel):
+    """One screening. `person` is empty for an anonymous screening (no identity, no consent)."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+        null=True,
+        blank=True,
+        verbose_name=_lazy("person"),
+    )
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_lazy("consent"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+        verbose_name=_lazy("organisation"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+        null=True,
+        blank=True,
+        verbose_name=_lazy("team"),
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_lazy("created by")
+    )
+
+    # Trafficking indicators and their assessment, as decided.
+    catalogue = models.CharField(_lazy("catalogue"), max_length=16)
+    catalogue_version = models.CharField(_lazy("catalogue version"), max_length=32)
+    rule_version = models.CharField(_lazy("rule version"), max_length=32)
+    indicators = models.JSONField(_lazy("indicators"), default=list)
+    act = models.BooleanField(_lazy("an act took place"), default=False)
+    population = models.CharField(_lazy("population"), max_length=8)
+    result = models.JSONField(_lazy("assessment"))
+
+    # Vulnerability and needs, and the priority computed from them.
+    factors = models.JSONField(_lazy("vulnerability factors"), default=list, blank=True)
+    needs = models.JSONField(_lazy("immediate needs"), default=list, blank=True)
+    priority = models.CharField(_lazy("priority"), max_length=8, choices=PRIORITY_LEVELS)
+    priority_reasons = models.JSONField(_lazy("reasons for the priority"), default=list)
+    priority_rule_version = models.CharField(_lazy("priority rule version"), max_length=32)
+    flags = models.JSONField(_lazy("flags"), default=list, blank=True)
+
+    # Where and how.
+    voivodeship = models.CharField(
+        _lazy("voivodeship"),
+        max_length=2,
+        blank=True,
+        choices=[(code, code) for code in VOIVODESHIP_CODES],
+    )
+    site_type = models.CharField(_lazy("site type"), max_length=24, choices=SiteType.choices)
+    interview_language = models.CharField(
+        _lazy("interview language"), max_length=8, blank=True, choices=SPOKEN_LANGUAGES
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-id"]),
+            models.Index(fields=["team", "-id"]),
+        ]
+        verbose_name = _lazy("screening")
+        verbose_name_plural = _lazy("screenings")
+
+    def __str__(self) -> str:
+        return f"screening {self.public_id}"
+
+    @property
+    def voivodeship_name(self) -> str:
+        return voivodeship_name(self.voivodeship) if self.voivodeship else ""
+
+    def assessment(self) -> Assessment:
+        """The stored assessment, exactly as it was decided (read from the snapshot)."""
+        result = self.result
+        dimensions = {
+            name: DimensionResult(
+                result["dimensions"][name]["positive"],
+                result["dimensions"][name]["strong"],
+                result["dimensions"][name]["medium"],
+                result["dimensions"][name]["weak"],
+                tuple(result["dimensions"][name]["indicators"]),
+            )
+            for name in DIMENSIONS
+        }
+        return Assessment(
+            catalogue=self.catalogue,
+            catalogue_version=self.catalogue_version,
+            rule_version=self.rule_version,
+            population=result["population"],
+            act=self.act,
+            indicators=tuple(self.indicators),
+            dimensions=dimensions,
+            trafficking_indicated=result["trafficking_indicated"],
+            status=result["status"],
+            present=tuple(result["present"]),
+            missing=tuple(result["missing"]),
+        )
+
+    def reassess(self) -> Assessment:
+        """The engine run again on the stored codes, with the stored catalogue version.
+
+        Raises `ValueError` when the stored rule version is not the engine's any more:
+        the rules changed, and the snapshot is the record of what was decided.
+        """
+        catalogue = registry().get(self.catalogue, self.catalogue_version)
+        assessment = assess(catalogue, self.indicators, act=self.act)
+        if assessment.rule_version != self.rule_version:
+            raise ValueError(
+                f"stored rule {self.rule_version}, engine rule {assessment.rule_version}"
+            )
+        return assessment

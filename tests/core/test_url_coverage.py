@@ -29,6 +29,7 @@ MANAGE_ACCESS = (
     "tests/accounts/test_manage_access.py::test_anonymous_is_sent_to_login_and_nothing_changes",
 )
 TOKENS = "tests/accounts/test_api_tokens.py"
+SCREENING_API = "tests/screening/test_screening_api.py"
 
 REGISTRY: dict[str, Entry] = {
     # --- public by design -----------------------------------------------------------
@@ -98,6 +99,36 @@ REGISTRY: dict[str, Entry] = {
     "GET /api/v1/people/{person_id}": (
         f"{PEOPLE_ACCESS}::test_outsider_gets_404_in_api_and_no_viewed_event",
         f"{PEOPLE_API}::test_analyst_reads_person_without_identity",
+    ),
+    # --- screening API --------------------------------------------------------------
+    "api:create_screening": (
+        f"{SCREENING_API}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
+        f"{SCREENING_API}::test_anonymous_create_is_401_and_writes_nothing",
+        f"{SCREENING_API}::test_person_of_another_organisation_is_404_like_a_missing_one_and_nothing_is_written",
+    ),
+    "POST /api/v1/screenings": (
+        f"{SCREENING_API}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
+        f"{SCREENING_API}::test_anonymous_create_is_401_and_writes_nothing",
+        f"{SCREENING_API}::test_person_of_another_organisation_is_404_like_a_missing_one_and_nothing_is_written",
+    ),
+    "api:list_screenings": (
+        f"{SCREENING_API}::test_outsider_lists_none_of_organisation_a",
+        f"{SCREENING_API}::test_hotline_operator_lists_only_their_own_screenings",
+        f"{SCREENING_API}::test_roles_without_screening_view_list_nothing",
+    ),
+    "GET /api/v1/screenings": (
+        f"{SCREENING_API}::test_outsider_lists_none_of_organisation_a",
+        f"{SCREENING_API}::test_hotline_operator_lists_only_their_own_screenings",
+        f"{SCREENING_API}::test_roles_without_screening_view_list_nothing",
+    ),
+    "api:get_screening": (
+        f"{SCREENING_API}::test_outsider_gets_404_like_a_missing_id_and_no_viewed_event",
+        f"{SCREENING_API}::test_roles_without_reach_get_404_and_no_viewed_event",
+    ),
+    "GET /api/v1/screenings/{screening_id}": (
+        f"{SCREENING_API}::test_outsider_gets_404_like_a_missing_id_and_no_viewed_event",
+        f"{SCREENING_API}::test_roles_without_reach_get_404_and_no_viewed_event",
+        f"{SCREENING_API}::test_analyst_reads_a_screening_with_the_code_only",
     ),
     # --- API tokens -----------------------------------------------------------------
     "api:issue_token": (
@@ -197,7 +228,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
     assert "GET /api/v1/people/{person_id}" in routes
     assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
-    assert len(api_operations()) == 5
+    assert len(api_operations()) == 8
 
 
 def test_every_route_has_a_rule_or_a_proving_test() -> None:

@@ -22,14 +22,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from safepath.screening.explanations import explain
+from safepath.screening.explanations import assessment_json, explain
 from safepath.screening.indicators.catalogue import (
     DIMENSIONS,
     CatalogueRegistry,
     UnknownCatalogue,
     builtin_registry,
 )
-from safepath.screening.indicators.rules import Assessment, UnknownIndicators, as_record, assess
+from safepath.screening.indicators.rules import Assessment, UnknownIndicators, assess
 
 FORMATS = ("text", "json")
 BAD_INPUT = 2  # the exit status of the contract for bad input (argparse's, too)
@@ -98,12 +98,10 @@ class Command(BaseCommand):
                 _unknown_message(exc, registry, catalogue.version), returncode=BAD_INPUT
             ) from exc
 
-        explanation = explain(assessment, language=language)
         if output_format == "json":
-            output = json.dumps(
-                {**as_record(assessment), "explanation": explanation}, ensure_ascii=False
-            )
+            output = json.dumps(assessment_json(assessment, language=language), ensure_ascii=False)
         else:
+            explanation = explain(assessment, language=language)
             with translation.override(language):
                 output = f"{explanation}\n\n{_table(assessment)}"
         # One write, after everything has succeeded: an error never leaves half an answer.
