@@ -131,3 +131,30 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrganisationRecord(models.Model):
+    """A record owned by an organisation (and optionally one of its teams), created by a
+    staff member: the three fields `policies.scoped` and `policies.in_scope` filter on.
+    Every protected record (people, screenings, later cases) inherits them from here."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("organisation"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_lazy("team"),
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_lazy("created by")
+    )
+
+    class Meta:
+        abstract = True

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
-from safepath.accounts.models import Organisation, Team, User
+from safepath.accounts.models import Organisation, OrganisationRecord, User
 from safepath.core.fields import EncryptedDateField, EncryptedTextField
 from safepath.core.geography import VOIVODESHIP_CODES, country_name, voivodeship_name
 from safepath.core.models import TimeStampedModel
@@ -94,7 +94,7 @@ def _wg_field(label: "StrPromise") -> "models.CharField[str, str]":
     return models.CharField(label, max_length=8, choices=Difficulty.choices, blank=True)
 
 
-class Person(TimeStampedModel):
+class Person(TimeStampedModel, OrganisationRecord):
     """A person safepath protects. Lists show `code`; identity fields are encrypted."""
 
     code = models.CharField(_lazy("code"), max_length=16, unique=True, default=new_person_code)
@@ -146,23 +146,6 @@ class Person(TimeStampedModel):
         default="",
     )
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="people",
-        verbose_name=_lazy("organisation"),
-    )
-    team = models.ForeignKey(
-        Team,
-        on_delete=models.PROTECT,
-        related_name="people",
-        null=True,
-        blank=True,
-        verbose_name=_lazy("team"),
-    )
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_lazy("created by")
-    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

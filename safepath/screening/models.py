@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _lazy
 
-from safepath.accounts.models import Organisation, Team, User
+from safepath.accounts.models import OrganisationRecord
 from safepath.core.geography import VOIVODESHIP_CODES, voivodeship_name
 from safepath.core.models import TimeStampedModel
 from safepath.people.models import SPOKEN_LANGUAGES, Consent, Person
@@ -52,7 +52,7 @@ def snapshot_of(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-class Screening(TimeStampedModel):
+class Screening(TimeStampedModel, OrganisationRecord):
     """One screening. `person` is empty for an anonymous screening (no identity, no consent)."""
 
     person = models.ForeignKey(
@@ -70,23 +70,6 @@ class Screening(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_lazy("consent"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="screenings",
-        verbose_name=_lazy("organisation"),
-    )
-    team = models.ForeignKey(
-        Team,
-        on_delete=models.PROTECT,
-        related_name="screenings",
-        null=True,
-        blank=True,
-        verbose_name=_lazy("team"),
-    )
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_lazy("created by")
     )
 
     # Trafficking indicators and their assessment, as decided.
