@@ -6,6 +6,8 @@ scripts, benchmarks and offline tools can use it. See docs/screening.md.
 
 from safepath.screening.indicators.catalogue import (
     DIMENSIONS,
+    LANGUAGE_COLUMNS,
+    LANGUAGES,
     STRENGTHS,
     Catalogue,
     CatalogueConflict,
@@ -31,6 +33,8 @@ from safepath.screening.indicators.rules import (
 
 __all__ = [
     "DIMENSIONS",
+    "LANGUAGES",
+    "LANGUAGE_COLUMNS",
     "POSSIBLE_VICTIM",
     "RULE_VERSION",
     "STRENGTHS",

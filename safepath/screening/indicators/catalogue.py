@@ -8,8 +8,11 @@ version, so a screening assessed with an old version can be re-read exactly.
 
 A catalogue file is CSV (UTF-8, a header row) with the columns of
 `shared/reference/ilo_ec_2009_indicators.csv`:
-`code,catalogue,population,exploitation,dimension,strength,label_en`. Other columns
-are allowed and ignored. `load_catalogue` validates a file and reports every problem
+`code,catalogue,population,exploitation,dimension,strength,label_en`. The language
+columns `label_pl`, `label_uk`, `label_ru` (the label translated) and `question_en`,
+`question_pl`, `question_uk`, `question_ru` (a plain-language question to read aloud) are
+optional; when a file has one, every row needs a value in it. Other columns are allowed
+and ignored. `load_catalogue` validates a file and reports every problem
 at once, each with its row number (the header is row 1, as a spreadsheet shows it).
 
 The built-in catalogues (AL and CL, version 2009-09) are package data in `data/`,
@@ -47,6 +50,13 @@ COLUMNS: Final = (
     "label_en",
 )
 
+LANGUAGES: Final = ("en", "pl", "uk", "ru")
+# Optional columns: the label in the other languages, the question in every language.
+LANGUAGE_COLUMNS: Final = (
+    *(f"label_{language}" for language in LANGUAGES[1:]),
+    *(f"question_{language}" for language in LANGUAGES),
+)
+
 CATALOGUE_CODE: Final = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 VERSION: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 # Any indicator code, before its catalogue and dimension are known to be valid.
@@ -56,10 +66,19 @@ DATA_PACKAGE: Final = "safepath.screening.indicators"
 MANIFEST: Final = "catalogues.toml"
 
 
+_NO_TEXTS: Final[Mapping[str, str]] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """One indicator of a catalogue. `code` never changes meaning; `strength` may in a new
-    version."""
+    version.
+
+    `labels` and `questions` map a language code (`en`, `pl`, `uk`, `ru`) to text: the
+    catalogue label, and a plain-language yes/no question to read aloud. `labels["en"]` is
+    always `label_en`. Use `label(language)` and `question(language)`, which fall back to
+    English.
+    """
 
     code: str
     catalogue: str
@@ -68,6 +87,24 @@ class Indicator:
     dimension: str
     strength: str
     label_en: str
+    labels: Mapping[str, str] = field(default=_NO_TEXTS, hash=False)
+    questions: Mapping[str, str] = field(default=_NO_TEXTS, hash=False)
+
+    def __post_init__(self) -> None:
+        labels = {**self.labels, "en": self.label_en}
+        object.__setattr__(self, "labels", MappingProxyType({k: v for k, v in labels.items() if v}))
+        object.__setattr__(
+            self, "questions", MappingProxyType({k: v for k, v in self.questions.items() if v})
+        )
+
+    def label(self, language: str) -> str:
+        """The catalogue label in `language`, or in English when it has none."""
+        return self.labels.get(language) or self.label_en
+
+    def question(self, language: str) -> str:
+        """The question in `language`; else the English question; else the label (in
+        `language`, else English), for a catalogue that has no questions."""
+        return self.questions.get(language) or self.questions.get("en") or self.label(language)
 
 
 @dataclass(frozen=True)
@@ -123,11 +160,23 @@ class Catalogue:
                     i.dimension,
                     i.strength,
                     i.label_en,
+                    *_text_fields(i),
                 )
             )
             for i in sorted(self.indicators.values(), key=lambda i: i.code)
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text_fields(indicator: Indicator) -> list[str]:
+    """The translations and questions, for the digest. Empty without them, so that the
+    digest of a catalogue with `label_en` only is what it was before languages came."""
+    return [
+        f"{kind}_{language}={text}"
+        for kind, texts in (("label", indicator.labels), ("question", indicator.questions))
+        for language, text in sorted(texts.items())
+        if not (kind == "label" and language == "en")
+    ]
 
 
 # --- reading and validating a file --------------------------------------------------------
@@ -175,11 +224,14 @@ def parse_catalogue(
     provenance: str,
     catalogue: str | None = None,
     source: str = "",
+    require_languages: bool = False,
 ) -> Catalogue:
     """Validate CSV text (an iterable of lines, such as an open file) and return the catalogue.
 
     Every problem is collected before failing, so one upload shows all of them. With
-    `catalogue`, every row must belong to that catalogue code. Raises `CatalogueError`.
+    `catalogue`, every row must belong to that catalogue code. A language column
+    (`LANGUAGE_COLUMNS`) is optional unless `require_languages` (the built-in catalogues);
+    when present, an empty cell in it is a problem. Raises `CatalogueError`.
     """
     _check_version(version)
     if not provenance.strip():
@@ -198,7 +250,8 @@ def parse_catalogue(
         raise CatalogueError(
             [CatalogueProblem(0, "file", f"not readable as CSV: {exc}")], source=source
         ) from exc
-    missing = [name for name in COLUMNS if name not in header]
+    required = (*COLUMNS, *LANGUAGE_COLUMNS) if require_languages else COLUMNS
+    missing = [name for name in required if name not in header]
     if missing:
         raise CatalogueError(
             [CatalogueProblem(1, name, "missing column") for name in missing],
@@ -211,6 +264,7 @@ def parse_catalogue(
             source=source,
         )
     position = {name: header.index(name) for name in COLUMNS}
+    languages = {name: header.index(name) for name in LANGUAGE_COLUMNS if name in header}
 
     indicators: dict[str, Indicator] = {}
     first_row_of: dict[str, int] = {}
@@ -227,7 +281,11 @@ def parse_catalogue(
             )
             continue
         values = {name: raw[position[name]].strip() for name in COLUMNS}
+        texts = {name: raw[index].strip() for name, index in languages.items()}
         row_problems = _row_problems(number, values)
+        row_problems.extend(
+            CatalogueProblem(number, name, "empty") for name, text in texts.items() if not text
+        )
 
         code_of_row = values["catalogue"]
         if CATALOGUE_CODE.match(code_of_row):
@@ -265,7 +323,19 @@ def parse_catalogue(
             first_row_of[code] = number
         problems.extend(row_problems)
         if not row_problems:
-            indicators[code] = Indicator(**values)
+            indicators[code] = Indicator(
+                **values,
+                labels={
+                    language: texts[f"label_{language}"]
+                    for language in LANGUAGES[1:]
+                    if f"label_{language}" in texts
+                },
+                questions={
+                    language: texts[f"question_{language}"]
+                    for language in LANGUAGES
+                    if f"question_{language}" in texts
+                },
+            )
 
     if problems:
         raise CatalogueError(problems, source=source)
@@ -448,6 +518,7 @@ def builtin_catalogues() -> tuple[Catalogue, ...]:
                 provenance=entry["provenance"],
                 catalogue=entry["code"],
                 source=entry["file"],
+                require_languages=True,
             )
         )
     return tuple(catalogues)
