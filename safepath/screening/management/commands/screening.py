@@ -1,0 +1,104 @@
+"""`safepath screening`: the screening for offline field collection (KoboToolbox, ODK).
+
+    safepath screening xlsform --output screening.xlsx [--catalogue AL|CL]
+
+`xlsform` writes the screening as an XLSForm (sheets survey, choices, settings) in the
+four languages. Without `--catalogue` the form has the adult (AL) and the child (CL)
+path, chosen in the form by age; with it, only that catalogue's path. The form is
+built by `safepath.screening.xlsform` and checked with pyxform before the file is put
+in place: on any error nothing is written and the exit status is 2. See
+docs/screening.md, "Offline: XLSForm for KoboToolbox and ODK".
+
+Subcommands to come: `import` (the submissions of this form).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from openpyxl import Workbook
+from pyxform.xls2xform import convert
+
+from safepath.screening.catalogues import registry
+from safepath.screening.indicators.catalogue import Catalogue, UnknownCatalogue
+from safepath.screening.xlsform import FORM_ID, FormError, XLSForm, build_form
+
+BAD_INPUT = 2
+DEFAULT_CATALOGUES = ("AL", "CL")
+
+
+class Command(BaseCommand):
+    help = "The screening for offline field collection in KoboToolbox and ODK."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+        xlsform = subcommands.add_parser(
+            "xlsform", help="write the screening form as an XLSForm (.xlsx)"
+        )
+        xlsform.add_argument(
+            "--output", required=True, metavar="FILE", help="the .xlsx file to write"
+        )
+        # Checked in handle(), not by argparse `choices`, so that a bad value ends with
+        # status 2 both from the shell and from call_command.
+        xlsform.add_argument(
+            "--catalogue",
+            default=None,
+            help="only this catalogue's path, for example AL or CL "
+            "(default: AL and CL, chosen in the form by age)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "xlsform":
+            self._xlsform(Path(options["output"]), options["catalogue"])
+
+    def _xlsform(self, output: Path, catalogue_code: str | None) -> None:
+        codes = (catalogue_code,) if catalogue_code is not None else DEFAULT_CATALOGUES
+        catalogues: list[Catalogue] = []
+        for code in codes:
+            try:
+                catalogues.append(registry().get(code))
+            except UnknownCatalogue as exc:
+                raise CommandError(str(exc), returncode=BAD_INPUT) from exc
+        try:
+            form = build_form(catalogues)
+        except FormError as exc:
+            raise CommandError(str(exc), returncode=BAD_INPUT) from exc
+        if output.suffix.lower() != ".xlsx":
+            raise CommandError(f"{output}: the output must be an .xlsx file", returncode=BAD_INPUT)
+        if not output.parent.is_dir():
+            raise CommandError(f"{output.parent}: no such directory", returncode=BAD_INPUT)
+        version = form.settings[0]["version"]
+        write_checked(form, output)
+        self.stdout.write(f"Wrote {output} (form {FORM_ID}, version {version}).")
+
+
+def write_checked(form: XLSForm, output: Path) -> None:
+    """Write the workbook beside `output`, convert it with pyxform, and only then move it
+    into place: a form pyxform refuses is never left behind."""
+    handle, name = tempfile.mkstemp(suffix=".xlsx", dir=output.parent, prefix=".screening-")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        workbook(form).save(temporary)
+        try:
+            convert(xlsform=str(temporary), warnings=[])
+        except Exception as exc:  # pyxform raises several error types
+            raise CommandError(f"the form does not convert with pyxform: {exc}") from exc
+        temporary.replace(output)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def workbook(form: XLSForm) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    for sheet_name, (header, rows) in form.sheets().items():
+        sheet = book.create_sheet(sheet_name)
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    return book
