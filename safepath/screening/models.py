@@ -101,11 +101,26 @@ class Screening(TimeStampedModel, OrganisationRecord):
         _lazy("interview language"), max_length=8, blank=True, choices=SPOKEN_LANGUAGES
     )
 
+    # Where the screening came from: empty for the web and the API, `xlsform` for an
+    # imported submission of the offline form, with its instance id (`uuid:...`), unique
+    # in the organisation so that importing a file twice creates nothing the second time.
+    source = models.CharField(_lazy("source"), max_length=16, blank=True, default="")
+    source_instance_id = models.CharField(  # noqa: DJ001 - NULL: no instance id, not unique
+        _lazy("instance id of the submission"), max_length=128, null=True, blank=True
+    )
+
     class Meta:
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["organisation", "-id"]),
             models.Index(fields=["team", "-id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_instance_id"],
+                condition=models.Q(source_instance_id__isnull=False),
+                name="screening_unique_instance_per_organisation",
+            )
         ]
         verbose_name = _lazy("screening")
         verbose_name_plural = _lazy("screenings")

@@ -87,6 +87,8 @@ def screening_create(
     location: Location,
     interview_language: str = "",
     via: str = "web",
+    source: str = "",
+    source_instance_id: str | None = None,
 ) -> Screening:
     """Assess and store a screening in the actor's organisation and team.
 
@@ -229,6 +231,8 @@ def screening_create(
         voivodeship=location.voivodeship,
         site_type=location.site_type,
         interview_language=interview_language,
+        source=source,
+        source_instance_id=source_instance_id,
     )
     events.screening_created(actor=actor, screening=screening, via=via)
     return screening
