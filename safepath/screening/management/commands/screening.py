@@ -101,8 +101,9 @@ class Command(BaseCommand):
             for error in errors:
                 self.stderr.write(str(error))
             more = f" (stopped after the first {MAX_ERRORS})" if len(errors) >= MAX_ERRORS else ""
+            noun = "problem" if len(errors) == 1 else "problems"
             raise CommandError(
-                f"{len(errors)} problems{more}: nothing imported", returncode=INVALID_ROWS
+                f"{len(errors)} {noun}{more}: nothing imported", returncode=INVALID_ROWS
             )
         # The file is checked first: a bad file is reported without the database.
         actor = _actor(organisation_code, username)
