@@ -17,7 +17,7 @@ from safepath.core.models import TimeStampedModel
 from safepath.people.models import SPOKEN_LANGUAGES, Consent, Person
 from safepath.screening.catalogues import registry
 from safepath.screening.indicators.catalogue import DIMENSIONS
-from safepath.screening.indicators.rules import Assessment, DimensionResult, assess
+from safepath.screening.indicators.rules import Assessment, DimensionResult, as_record, assess
 from safepath.screening.vulnerability import PRIORITY_LEVELS
 
 
@@ -32,24 +32,13 @@ class SiteType(models.TextChoices):
 
 
 def snapshot_of(assessment: Assessment) -> dict[str, Any]:
-    """What a screening stores of its assessment (the versions have columns of their own)."""
-    return {
-        "population": assessment.population,
-        "dimensions": {
-            name: {
-                "positive": result.positive,
-                "strong": result.strong,
-                "medium": result.medium,
-                "weak": result.weak,
-                "indicators": list(result.indicators),
-            }
-            for name, result in assessment.dimensions.items()
-        },
-        "trafficking_indicated": assessment.trafficking_indicated,
-        "status": assessment.status,
-        "present": list(assessment.present),
-        "missing": list(assessment.missing),
-    }
+    """What a screening stores of its assessment: the engine's record, less the catalogue
+    and versions (they have columns of their own), plus the elements present."""
+    record: dict[str, Any] = as_record(assessment)
+    for key in ("catalogue", "catalogue_version", "rule_version"):
+        del record[key]
+    record["present"] = list(assessment.present)
+    return record
 
 
 class Screening(TimeStampedModel, OrganisationRecord):
