@@ -2,20 +2,19 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from safepath.accounts import policies
 from safepath.audit.events import record
 from safepath.audit.forms import AuditFilterForm
 from safepath.audit.selectors import audit_events
+from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
 
 
 @login_required
+@capability_required("audit.view")
 def event_list(request: AuthedRequest) -> HttpResponse:
-    if not policies.can(request.user, "audit.view"):
-        raise Http404
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     used = {k: v for k, v in filters.items() if v}
