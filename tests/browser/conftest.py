@@ -17,6 +17,9 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 # The sync Playwright API runs an event loop in the test thread; Django refuses
 # database access from such a thread unless told it is fine (it is: one thread).
+# It is set for the whole run on purpose: pytest-playwright keeps its loop open until
+# the session ends, so tests collected after these would otherwise fail. Subprocesses
+# that must look like a deployment drop it (tests/core/test_production_settings.py).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
