@@ -66,10 +66,12 @@ def artifacts_dir() -> Path:
 
 
 def screenshot(page: Page, artifacts_dir: Path, name: str, *, docs: bool = False) -> Path:
-    """Save a full-page screenshot under test-artifacts/ (and docs/screenshots/ if asked)."""
+    """Save a full-page screenshot under test-artifacts/. The README's copies in
+    docs/screenshots/ are refreshed only with SAFEPATH_UPDATE_SCREENSHOTS=1, so that a
+    test run does not leave tracked files changed (timestamps and codes differ each run)."""
     path = artifacts_dir / name
     page.screenshot(path=str(path), full_page=True)
-    if docs:
+    if docs and os.environ.get("SAFEPATH_UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOTS_DIR / name)
     return path
