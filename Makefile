@@ -54,6 +54,7 @@ check: install
 
 bench: compile-messages
 	$(PY) bench/engine.py
+	$(PY) bench/imports.py
 	$(PY) bench/run.py
 
 clean:

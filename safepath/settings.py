@@ -158,6 +158,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Files that must not be served: uploads waiting to be imported, encrypted with the field
+# key. Outside any static or media root.
+SAFEPATH_PRIVATE_DIR = Path(env_str("SAFEPATH_PRIVATE_DIR", str(VAR_DIR / "private")))
+# The web upload of offline submissions; larger files go through `safepath screening import`.
+SAFEPATH_IMPORT_MAX_BYTES = env_int("SAFEPATH_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"

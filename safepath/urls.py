@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("safepath.accounts.allauth_urls")),
     path("app/", include("safepath.core.urls")),
     path("app/people/", include("safepath.people.urls")),
+    path("app/screenings/", include("safepath.screening.urls")),
     path("app/manage/", include("safepath.accounts.urls")),
     path("app/audit/", include("safepath.audit.urls")),
     prefix_default_language=True,

@@ -9,6 +9,7 @@ from django.test import Client
 from safepath.accounts.models import Organisation, Role, Team, User
 from safepath.people import services
 from safepath.people.models import Person
+from safepath.screening import catalogues
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 
@@ -36,6 +37,12 @@ class Cast:
 def _clear_cache() -> None:
     # Login throttling lives in the cache; each test starts with none.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_registry() -> None:
+    """A catalogue version a test loaded is rolled back with it: build the registry again."""
+    catalogues.invalidate()
 
 
 @pytest.fixture(autouse=True)

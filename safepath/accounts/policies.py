@@ -43,6 +43,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "organisation.manage": ALL,
         "user.manage": ALL,
         "audit.view": ALL,
+        "catalogue.manage": ALL,
     },
     Role.SUPERVISOR: {
         "person.view": ORG,
@@ -52,6 +53,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "consent.record": ORG,
         "screening.view": ORG,
         "screening.create": ORG,
+        "screening.import": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,

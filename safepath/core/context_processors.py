@@ -16,7 +16,9 @@ def safepath(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "people": signed_in and policies.can(user, "person.view"),  # type: ignore[arg-type]
+            "screenings": signed_in and policies.can(user, "screening.view"),  # type: ignore[arg-type]
             "manage": signed_in and policies.can(user, "user.manage"),  # type: ignore[arg-type]
+            "catalogues": signed_in and policies.can(user, "catalogue.manage"),  # type: ignore[arg-type]
             "audit": signed_in and policies.can(user, "audit.view"),  # type: ignore[arg-type]
         },
         "info_line": settings.SAFEPATH_INFO_LINE,

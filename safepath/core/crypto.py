@@ -41,6 +41,18 @@ def decrypt(token: str) -> str:
         raise DecryptionError("stored value cannot be decrypted with the configured keys") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes, sealed with the primary field key (uploads kept on disk)."""
+    return _current().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _current().decrypt(token)
+    except (InvalidToken, ValueError) as exc:
+        raise DecryptionError("stored file cannot be decrypted with the configured keys") from exc
+
+
 def rotate(token: str) -> str:
     """Re-encrypt `token` under the first (primary) key."""
     try:

@@ -1,11 +1,12 @@
 """Audit events about people. Never the identity values themselves."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from safepath.audit.events import record
+from safepath.audit.events import record, record_many
 
 if TYPE_CHECKING:
-    from safepath.accounts.models import User
+    from safepath.accounts.models import Organisation, User
     from safepath.people.models import Consent, Person
 
 
@@ -66,4 +67,34 @@ def consent_recorded(*, actor: "User", consent: "Consent") -> None:
         object_id=str(consent.person.public_id),
         purpose=consent.purpose,
         detail={"target": consent.recipient.code if consent.recipient else ""},
+    )
+
+
+def people_created(*, actor: "User", people: Sequence["Person"], via: str) -> int:
+    """`person.created` for each of many people (a bulk import)."""
+    return record_many(
+        actor=actor,
+        action="person.created",
+        object_type="person",
+        object_ids=[str(person.public_id) for person in people],
+        detail={"via": via},
+    )
+
+
+def consents_recorded(
+    *,
+    actor: "User",
+    people: Sequence["Person"],
+    purpose: str,
+    given: bool,
+    recipient: "Organisation | None",
+) -> int:
+    """What `consent_recorded` writes, for the same decision of many people."""
+    return record_many(
+        actor=actor,
+        action="consent.given" if given else "consent.withdrawn",
+        object_type="person",
+        object_ids=[str(person.public_id) for person in people],
+        purpose=purpose,
+        detail={"target": recipient.code if recipient else ""},
     )

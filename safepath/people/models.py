@@ -220,6 +220,14 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(_lazy("recorded at"), auto_now_add=True)
     date = models.DateField(_lazy("date"))
     expires_on = models.DateField(_lazy("valid until"), null=True, blank=True)
+    # What the person was told: the consent text's version and the language it was read in
+    # (empty for a decision recorded without a text shown by safepath).
+    language = models.CharField(
+        _lazy("language of the consent text"), max_length=8, blank=True, default=""
+    )
+    text_version = models.CharField(
+        _lazy("version of the consent text"), max_length=32, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -2,7 +2,8 @@
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from safepath.accounts import policies
 from safepath.accounts.models import Organisation, Team, User
+from safepath.core.bulk import insert_many
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.people import events
 from safepath.people.models import Consent, Person, new_person_code
@@ -132,8 +134,13 @@ def consent_record(
     date: datetime.date,
     recipient: Organisation | None = None,
     expires_on: datetime.date | None = None,
+    language: str = "",
+    text_version: str = "",
 ) -> Consent:
-    """Record a consent decision. A withdrawal is recorded the same way, with given=False."""
+    """Record a consent decision. A withdrawal is recorded the same way, with given=False.
+
+    `language` and `text_version` name the consent text the person was given, when
+    safepath showed one (the web screening does)."""
     if not policies.in_scope(actor, "consent.record", person):
         raise NotAllowed("consent.record")
     consent = Consent.objects.create(
@@ -146,6 +153,108 @@ def consent_record(
         recorded_by=actor,
         date=date,
         expires_on=expires_on if given else None,
+        language=language,
+        text_version=text_version,
     )
     events.consent_recorded(actor=actor, consent=consent)
     return consent
+
+
+@transaction.atomic
+def person_create_many(*, actor: User, data: Sequence[Mapping[str, Any]], via: str) -> list[Person]:
+    """`person_create` for many people at once, in the actor's organisation and team (a
+    bulk import): the same policy, the same encryption and blind indexes (`_apply`), a
+    free code for each, and a `person.created` event for each, in a few queries."""
+    if actor.organisation_id is None:
+        raise NotAllowed("person.create")
+    policies.require(actor, "person.create")
+    people: list[Person] = []
+    for item in data:
+        person = Person(
+            organisation_id=actor.organisation_id, team_id=actor.team_id, created_by=actor
+        )
+        _apply(person, item)
+        people.append(person)
+    if not people:
+        return people
+    for attempt in range(CODE_ATTEMPTS):
+        _draw_free_codes(people)
+        try:
+            with transaction.atomic():
+                insert_many(Person, people)
+            break
+        except IntegrityError:
+            # Another transaction took one of the codes since they were drawn.
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+            for person in people:
+                person.pk = None
+    events.people_created(actor=actor, people=people, via=via)
+    return people
+
+
+def _draw_free_codes(people: Sequence[Person]) -> None:
+    """Give each person a code no one else has: not in the database, not in the batch.
+    Raises IntegrityError when codes keep colliding (as `_save_with_unique_code`)."""
+    for _attempt in range(CODE_ATTEMPTS):
+        codes = [person.code for person in people]
+        taken = set(Person.objects.filter(code__in=codes).values_list("code", flat=True))
+        seen: set[str] = set()
+        redrawn = False
+        for person in people:
+            if person.code in taken or person.code in seen:
+                person.code = new_person_code()
+                redrawn = True
+            seen.add(person.code)
+        if not redrawn:
+            return
+    raise IntegrityError("could not draw free person codes")
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentDecision:
+    """One person's decision, for `consent_record_many`."""
+
+    person: Person
+    method: str
+    date: datetime.date
+    expires_on: datetime.date | None = None
+
+
+@transaction.atomic
+def consent_record_many(
+    *,
+    actor: User,
+    purpose: str,
+    given: bool,
+    decisions: Sequence[ConsentDecision],
+    recipient: Organisation | None = None,
+) -> list[Consent]:
+    """`consent_record` for many people at once (a bulk import): the same scope check
+    for each person, and a `consent.given` (or `consent.withdrawn`) event for each."""
+    for decision in decisions:
+        if not policies.in_scope(actor, "consent.record", decision.person):
+            raise NotAllowed("consent.record")
+    consents = [
+        Consent(
+            public_id=uuid.uuid4(),
+            person=decision.person,
+            purpose=purpose,
+            recipient=recipient,
+            given=given,
+            method=decision.method,
+            recorded_by=actor,
+            date=decision.date,
+            expires_on=decision.expires_on if given else None,
+        )
+        for decision in decisions
+    ]
+    insert_many(Consent, consents)
+    events.consents_recorded(
+        actor=actor,
+        people=[decision.person for decision in decisions],
+        purpose=purpose,
+        given=given,
+        recipient=recipient,
+    )
+    return consents

@@ -17,6 +17,7 @@ from safepath.core.http import AuthedRequest
 from safepath.people import events, selectors, services
 from safepath.people.forms import ConsentForm, PersonForm, PersonSearchForm
 from safepath.people.models import WG_DOMAINS, Person
+from safepath.screening import selectors as screening_selectors
 
 PAGE_SIZE = 50
 
@@ -92,6 +93,11 @@ def person_detail(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
             "can_change": selectors.can_change(request.user, person),
             "can_record_consent": policies.in_scope(request.user, "consent.record", person),
             "consents": selectors.consents_of(person),
+            "can_screen": policies.can(request.user, "screening.create")
+            and policies.in_scope(request.user, "consent.record", person),
+            "screenings": screening_selectors.visible_screenings(request.user).filter(
+                person=person
+            )[:20],
             "wg": wg,
         },
     )

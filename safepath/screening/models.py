@@ -8,6 +8,7 @@ codes and versions; a test checks it equals the snapshot.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -66,6 +67,8 @@ class Screening(TimeStampedModel, OrganisationRecord):
     catalogue_version = models.CharField(_lazy("catalogue version"), max_length=32)
     rule_version = models.CharField(_lazy("rule version"), max_length=32)
     indicators = models.JSONField(_lazy("indicators"), default=list)
+    # Questions answered "don't know": neither present nor ruled out (web screening).
+    indicators_unknown = models.JSONField(_lazy("indicators not known"), default=list, blank=True)
     act = models.BooleanField(_lazy("an act took place"), default=False)
     population = models.CharField(_lazy("population"), max_length=8)
     result = models.JSONField(_lazy("assessment"))
@@ -161,3 +164,110 @@ class Screening(TimeStampedModel, OrganisationRecord):
                 f"stored rule {self.rule_version}, engine rule {assessment.rule_version}"
             )
         return assessment
+
+
+class ScreeningDraft(TimeStampedModel, OrganisationRecord):
+    """A web screening in progress, saved at every step so that a dropped connection
+    loses at most the step on screen. Only its author sees it; finishing it creates the
+    Screening and deletes the draft.
+
+    `answers` holds the steps' answers (site, age path, indicator answers, factors,
+    needs): never a name or contact. The person, if any, is a link, and the consent
+    decision taken at the consent step is a Consent of that person.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    interview_language = models.CharField(max_length=8, choices=SPOKEN_LANGUAGES)
+    answers = models.JSONField(default=dict, blank=True)
+    # The steps saved so far, in order: the next step to fill is the first not in it.
+    steps_done = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _lazy("screening draft")
+        verbose_name_plural = _lazy("screening drafts")
+
+    def __str__(self) -> str:
+        return f"screening draft {self.public_id}"
+
+
+class CatalogueVersion(models.Model):
+    """A catalogue version an administrator loaded from a file (the built-in ones are
+    package data). The file's text is kept as loaded and parsed again when the registry
+    is built, so a version reads back exactly; a version is never changed or deleted,
+    since screenings were assessed with it."""
+
+    code = models.CharField(_lazy("catalogue"), max_length=16)
+    version = models.CharField(_lazy("version"), max_length=32)
+    provenance = models.TextField(_lazy("provenance"))
+    population = models.CharField(_lazy("population"), max_length=8)
+    indicator_count = models.PositiveIntegerField(_lazy("indicators"))
+    source_name = models.CharField(_lazy("file"), max_length=200)
+    content = models.TextField(_lazy("file content"))
+    digest = models.CharField(_lazy("digest"), max_length=64)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("loaded by"),
+    )
+    loaded_at = models.DateTimeField(_lazy("loaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="catalogue_version_unique")
+        ]
+        verbose_name = _lazy("catalogue version")
+        verbose_name_plural = _lazy("catalogue versions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.version}"
+
+
+class ImportJob(TimeStampedModel, OrganisationRecord):
+    """A web upload of offline submissions (KoboToolbox, ODK), checked and then imported
+    by the background worker. The uploaded file is kept encrypted in the private
+    directory only until it is imported, refused or cancelled; the job keeps counts and
+    the problems found (row, field, reason: never a submitted value of an identifying
+    field), not the file's name, which may say whom it is about."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _lazy("Checking")
+        INVALID = "invalid", _lazy("Problems found")
+        READY = "ready", _lazy("Ready to import")
+        IMPORTING = "importing", _lazy("Importing")
+        DONE = "done", _lazy("Imported")
+        FAILED = "failed", _lazy("Failed")
+        CANCELLED = "cancelled", _lazy("Cancelled")
+
+    status = models.CharField(
+        _lazy("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    file_format = models.CharField(_lazy("format"), max_length=8)
+    size_bytes = models.PositiveBigIntegerField(_lazy("size"))
+    rows = models.PositiveIntegerField(_lazy("submissions"), default=0)
+    problems = models.JSONField(_lazy("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_lazy("problems found"), default=0)
+    created_count = models.PositiveIntegerField(_lazy("screenings created"), default=0)
+    duplicates_count = models.PositiveIntegerField(_lazy("duplicates skipped"), default=0)
+    people_count = models.PositiveIntegerField(_lazy("people registered"), default=0)
+    message = models.TextField(_lazy("message"), blank=True, default="")
+    finished_at = models.DateTimeField(_lazy("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _lazy("import")
+        verbose_name_plural = _lazy("imports")
+
+    def __str__(self) -> str:
+        return f"import {self.public_id}"
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)

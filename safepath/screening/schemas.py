@@ -78,6 +78,8 @@ class ScreeningIn(Schema):
     person: uuid.UUID | None = None
     catalogue: Annotated[str, Field(min_length=1, max_length=16)]
     indicators: list[Code] = Field(default_factory=list, max_length=200)
+    # Questions answered "don't know": neither present nor ruled out.
+    indicators_unknown: list[Code] = Field(default_factory=list, max_length=200)
     act: bool = False
     vulnerability: VulnerabilityIn = Field(default_factory=VulnerabilityIn)
     needs: list[Code] = Field(default_factory=list, max_length=20)
@@ -152,6 +154,7 @@ class ScreeningOut(Schema):
     catalogue_version: str
     rule_version: str
     indicators: list[str]
+    indicators_unknown: list[str]
     act: bool
     vulnerability: VulnerabilityOut
     needs: list[str]

@@ -19,7 +19,7 @@ from safepath.people.validators import validate_voivodeship
 from safepath.screening import events, vulnerability
 from safepath.screening.catalogues import registry
 from safepath.screening.indicators.catalogue import UnknownCatalogue
-from safepath.screening.indicators.rules import UnknownIndicators, assess
+from safepath.screening.indicators.rules import Assessment, UnknownIndicators, assess
 from safepath.screening.models import Screening, SiteType, snapshot_of
 
 
@@ -86,6 +86,7 @@ def screening_create(
     consent: ConsentGiven | None,
     location: Location,
     interview_language: str = "",
+    indicators_unknown: Sequence[str] = (),
     via: str = "web",
     source: str = "",
     source_instance_id: str | None = None,
@@ -129,6 +130,23 @@ def screening_create(
                         "version": catalogue_.version,
                         "codes": _codes(exc.codes),
                     },
+                )
+            )
+        if assessment is not None and (
+            bad := sorted(
+                {c for c in indicators_unknown if c not in catalogue_.indicators}
+                | (set(indicators_unknown) & set(assessment.indicators))
+            )
+        ):
+            errors.append(
+                FieldError(
+                    "indicators_unknown",
+                    "/indicators_unknown",
+                    _(
+                        "Answered “don't know” must be codes of catalogue %(catalogue)s "
+                        "not also answered yes: %(codes)s."
+                    )
+                    % {"catalogue": catalogue_.code, "codes": _codes(bad)},
                 )
             )
     if bad := vulnerability.unknown_factors(factors):
@@ -198,16 +216,59 @@ def screening_create(
             date=consent.date,
             expires_on=consent.expires_on,
         )
+    screening = new_screening(
+        actor=actor,
+        person=person,
+        consent=recorded,
+        assessment=assessment,
+        factors=factors,
+        needs=needs,
+        location=location,
+        interview_language=interview_language,
+        source=source,
+        source_instance_id=source_instance_id,
+        indicators_unknown=indicators_unknown,
+    )
+    screening.save(force_insert=True)
+    events.screening_created(actor=actor, screening=screening, via=via)
+    return screening
+
+
+def new_screening(
+    *,
+    actor: User,
+    person: Person | None,
+    consent: Consent | None,
+    assessment: Assessment,
+    factors: Sequence[str],
+    needs: Sequence[str],
+    location: Location,
+    interview_language: str = "",
+    source: str = "",
+    source_instance_id: str | None = None,
+    indicators_unknown: Sequence[str] = (),
+) -> Screening:
+    """The screening as it will be stored, not saved yet: the one definition of how its
+    stored fields (snapshot, factors and needs in canonical order, "don't know" answers,
+    priority, flags) are derived from an assessment and the answers.
+
+    `screening_create` saves it after its checks; the import of offline submissions
+    (`safepath.screening.import_service`) builds many and inserts them together.
+    The input must already be valid: nothing is checked here.
+    """
+    if actor.organisation_id is None:
+        raise NotAllowed("screening.create")
     factor_codes = sorted(set(factors))
-    need_codes = [code for code in vulnerability.NEED_CODES if code in set(needs)]
+    wanted = set(needs)
+    need_codes = [code for code in vulnerability.NEED_CODES if code in wanted]
     level, reasons = vulnerability.priority(
         factors=factor_codes,
         needs=need_codes,
         trafficking_indicated=assessment.trafficking_indicated,
     )
-    screening = Screening.objects.create(
+    return Screening(
         person=person,
-        consent=recorded,
+        consent=consent,
         organisation_id=actor.organisation_id,
         team_id=actor.team_id,
         created_by=actor,
@@ -215,7 +276,7 @@ def screening_create(
         catalogue_version=assessment.catalogue_version,
         rule_version=assessment.rule_version,
         indicators=list(assessment.indicators),
-        act=act,
+        act=assessment.act,
         population=assessment.population,
         result=snapshot_of(assessment),
         factors=factor_codes,
@@ -233,6 +294,5 @@ def screening_create(
         interview_language=interview_language,
         source=source,
         source_instance_id=source_instance_id,
+        indicators_unknown=sorted(set(indicators_unknown)),
     )
-    events.screening_created(actor=actor, screening=screening, via=via)
-    return screening

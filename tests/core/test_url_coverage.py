@@ -30,6 +30,16 @@ MANAGE_ACCESS = (
 )
 TOKENS = "tests/accounts/test_api_tokens.py"
 SCREENING_API = "tests/screening/test_screening_api.py"
+SCREENING_PAGES = "tests/screening/test_screening_pages.py"
+SCREENING_WEB = "tests/screening/test_web_screening.py"
+WIZARD_ACCESS = (
+    f"{SCREENING_WEB}::test_another_users_draft_is_404_and_stays_untouched",
+    f"{SCREENING_WEB}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
+)
+IMPORT_ACCESS = (
+    "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
+    "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
+)
 
 REGISTRY: dict[str, Entry] = {
     # --- public by design -----------------------------------------------------------
@@ -100,6 +110,34 @@ REGISTRY: dict[str, Entry] = {
         f"{PEOPLE_ACCESS}::test_outsider_gets_404_in_api_and_no_viewed_event",
         f"{PEOPLE_API}::test_analyst_reads_person_without_identity",
     ),
+    # --- screening pages ------------------------------------------------------------
+    "screening:list": (
+        f"{SCREENING_PAGES}::test_outsider_list_shows_none_of_organisation_a",
+        f"{SCREENING_PAGES}::test_roles_without_screening_view_get_404_on_list_and_result",
+        f"{SCREENING_WEB}::test_anonymous_visitors_are_sent_to_sign_in",
+    ),
+    "screening:detail": (
+        f"{SCREENING_PAGES}::test_outsider_gets_404_on_the_result_page_and_no_viewed_event",
+        f"{SCREENING_PAGES}::test_roles_without_screening_view_get_404_on_list_and_result",
+        f"{SCREENING_PAGES}::test_analyst_reads_the_result_without_identity",
+        f"{SCREENING_PAGES}::test_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_logged",
+    ),
+    "screening:start": (
+        f"{SCREENING_WEB}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
+        f"{SCREENING_WEB}::test_screening_a_person_out_of_reach_is_404_and_starts_nothing",
+        f"{SCREENING_WEB}::test_anonymous_visitors_are_sent_to_sign_in",
+    ),
+    "screening:catalogues": (
+        "tests/screening/test_catalogue_upload.py::test_only_administrators_may_see_or_load_catalogues",
+        "tests/screening/test_catalogue_upload.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
+    ),
+    "screening:imports": IMPORT_ACCESS,
+    "screening:import_detail": IMPORT_ACCESS,
+    "screening:import_confirm": IMPORT_ACCESS,
+    "screening:import_cancel": IMPORT_ACCESS,
+    "screening:resume": WIZARD_ACCESS,
+    "screening:discard": WIZARD_ACCESS,
+    "screening:step": WIZARD_ACCESS,
     # --- screening API --------------------------------------------------------------
     "api:create_screening": (
         f"{SCREENING_API}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",

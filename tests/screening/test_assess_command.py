@@ -12,6 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+# The command reads the catalogue registry, which holds the versions in the database too.
+pytestmark = pytest.mark.django_db
+
 PROJECT_DIR = Path(settings.BASE_DIR).parent
 KEYS = {
     "catalogue",

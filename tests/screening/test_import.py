@@ -14,7 +14,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safepath.audit.models import AuditEvent
-from safepath.screening.imports import field_name, normalise_instance_id
+from safepath.screening.imports import (
+    ImportFileError,
+    field_name,
+    normalise_instance_id,
+    read_submissions,
+)
 from safepath.screening.models import Screening
 from safepath.screening.xlsform import ACT, CONSENT, FACTORS_FIELD, NEEDS_FIELD, indicator_field
 from tests.conftest import Cast
@@ -163,6 +168,7 @@ def test_import_once_then_duplicates(cast: Cast, tmp_path: Path, kind: str) -> N
     assert adult.created_by == cast.supervisor_a
     assert adult.catalogue == "AL"
     assert adult.indicators == sorted(INDICATED)
+    assert adult.indicators_unknown == ["AL-DR-04"]  # answered "don't know": not counted
     assert adult.result["trafficking_indicated"] is True
     assert (adult.voivodeship, adult.site_type, adult.interview_language) == (
         "06",
@@ -328,3 +334,107 @@ def test_exit_status_from_the_shell(tmp_path: Path) -> None:
     assert "row 3 (00000000-0000-4000-8000-000000000002): site_type: 'market'" in (completed.stderr)
     assert "nothing imported" in completed.stderr
     assert completed.stdout == ""
+
+
+# --- JSON is streamed ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        {"count": 3, "next": None, "previous": None, "results": "RESULTS"},
+        {"results": "RESULTS", "count": 3},
+        {"count": 3, "meta": {"results": [1]}, "results": "RESULTS", "next": None},
+    ],
+)
+def test_json_results_wherever_the_key_is(cast: Cast, tmp_path: Path, page: dict[str, Any]) -> None:
+    kobo = [_kobo(fields) for fields in SUBMISSIONS]
+    page = {key: (kobo if value == "RESULTS" else value) for key, value in page.items()}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    assert _import(path) == {"created": 3, "duplicates_skipped": 0}
+
+
+def test_json_with_a_byte_order_mark(cast: Cast, tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps([_kobo(_adult(1))]), encoding="utf-8-sig")
+    assert _import(path) == {"created": 1, "duplicates_skipped": 0}
+
+
+def test_json_is_read_as_a_stream(tmp_path: Path) -> None:
+    """A submission is handed on before the rest of the file is read."""
+    path = tmp_path / "cut.json"
+    path.write_text(
+        '{"count": 2, "results": [' + json.dumps(_kobo(_adult(1))) + ', {"site/site_type": "ou',
+        encoding="utf-8",
+    )
+    reader = read_submissions(path)
+    row, fields = next(reader)
+    assert (row, fields["site_type"], fields["instanceID"]) == (
+        "submission 1",
+        "border_crossing",
+        "uuid:00000000-0000-4000-8000-000000000001",
+    )
+    with pytest.raises(ImportFileError, match="after submission 1: parse error: premature EOF"):
+        next(reader)
+
+
+EXPECTED = 'expected a list of submissions or {"results": [...]}'
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"count": 0, "next": null}', EXPECTED),
+        (b'{"count": 1, "results": {"item": {"a": "Olena"}}}', EXPECTED),
+        (b'"Olena"', EXPECTED),
+        (b"5", EXPECTED),
+        (b'[{"a": "Olena"}, "Olena"]', "submission 2 is not an object"),
+        (b"Olena Kovalenko", "not JSON (it does not start with [ or {)"),
+        (b'[{"a": "Olena"}, {"b": ', "not valid JSON after submission 1: parse error:"),
+        (b'[{"a": "Olena"}, {"b": "Olena"}] [', "not valid JSON after submission 2: parse error:"),
+        (b'{"results": [{"a": "Olena"}]', "not valid JSON after submission 1: parse error:"),
+        (b'[{"a": "Olena\xff"}]', "not valid JSON before the first submission: lexical error:"),
+    ],
+)
+def test_malformed_json_writes_nothing_and_quotes_no_data(
+    cast: Cast, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    stderr = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("screening", "import", str(path), "--organisation", "ORGA", stderr=stderr)
+
+    assert raised.value.returncode == 1
+    assert str(raised.value).startswith(f"{path}: ")
+    assert message in str(raised.value)
+    assert "Olena" not in str(raised.value) + stderr.getvalue()
+    assert Screening.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_progress_goes_to_stderr_with_verbosity_2(cast: Cast, tmp_path: Path) -> None:
+    path = _files(tmp_path)["kobo-json-list"]
+    stdout, stderr = StringIO(), StringIO()
+    call_command(
+        "screening",
+        "import",
+        str(path),
+        "--organisation",
+        "ORGA",
+        verbosity=2,
+        stdout=stdout,
+        stderr=stderr,
+    )
+    assert json.loads(stdout.getvalue()) == {"created": 3, "duplicates_skipped": 0}
+    assert stderr.getvalue() == "3 submissions imported or skipped\n"
+
+
+def test_a_user_who_may_not_screen(cast: Cast, tmp_path: Path) -> None:
+    path = _files(tmp_path)["kobo-json-list"]
+    with pytest.raises(CommandError, match=r"'analyst\.a' may not create screenings") as raised:
+        _import(path, "--as", "analyst.a")
+    assert raised.value.returncode == 2
+    assert Screening.objects.count() == 0

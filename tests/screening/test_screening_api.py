@@ -293,6 +293,14 @@ def test_a_refused_create_does_not_burn_the_idempotency_key(client: Client, cast
             id="two-at-once",
         ),
         pytest.param(
+            {"indicators_unknown": ["AL-DR-01", "CL-EX-01", "AL-VD-01"]},
+            {
+                "/indicators_unknown": "Answered “don't know” must be codes of catalogue AL "
+                "not also answered yes: AL-DR-01, CL-EX-01."
+            },
+            id="unknown-answers-bad",
+        ),
+        pytest.param(
             {"consent": CONSENT},
             {
                 "/consent": "Consent is recorded for a person. Leave it empty for an "
@@ -618,3 +626,15 @@ def test_openapi_documents_the_screening_answers(client: Client, db: None) -> No
     }
     assert set(paths["/api/v1/screenings"]["get"]["responses"]) >= {"200", "401", "422"}
     assert set(paths["/api/v1/screenings/{screening_id}"]["get"]["responses"]) >= {"200", "404"}
+
+
+def test_dont_know_answers_are_stored_and_returned(client: Client, cast: Cast) -> None:
+    response = _post(
+        client, cast.caseworker_a, {**ANONYMOUS, "indicators_unknown": ["AL-VD-02", "AL-VD-01"]}
+    )
+    assert response.status_code == 201
+    assert response.json()["indicators_unknown"] == ["AL-VD-01", "AL-VD-02"]
+    assert Screening.objects.get().indicators_unknown == ["AL-VD-01", "AL-VD-02"]
+    # "Don't know" is not an indicator: the assessment is the same as without it.
+    assert response.json()["assessment"]["trafficking_indicated"] is True
+    assert response.json()["assessment"]["dimensions"]["VD"]["indicators"] == []

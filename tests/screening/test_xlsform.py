@@ -35,6 +35,9 @@ COLUMN_LANGUAGES = ("English (en)", "Polski (pl)", "Українська (uk)", 
 CONSENTED = "${consent} = 'yes'"
 SHELL = (sys.executable, "-m", "safepath", "screening")
 
+# The command reads the catalogue registry, which includes the versions in the database.
+pytestmark = pytest.mark.django_db
+
 
 def _write(path: Path, *args: str) -> str:
     stdout = StringIO()
@@ -52,9 +55,14 @@ def _sheet(path: Path, name: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def form_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def form_path(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any
+) -> Path:
     path = tmp_path_factory.mktemp("xlsform") / "screening.xlsx"
-    output = _write(path)
+    # The form is built from the registry, which holds the catalogue versions loaded
+    # into the database as well as the built-in ones.
+    with django_db_blocker.unblock():
+        output = _write(path)
     assert "AL-2009-09_CL-2009-09_ilo-ec-2009-1_r1" in output
     return path
 

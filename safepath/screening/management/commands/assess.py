@@ -22,12 +22,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from safepath.screening import catalogues
 from safepath.screening.explanations import assessment_json, explain
 from safepath.screening.indicators.catalogue import (
     DIMENSIONS,
     CatalogueRegistry,
     UnknownCatalogue,
-    builtin_registry,
 )
 from safepath.screening.indicators.rules import Assessment, UnknownIndicators, assess
 
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}",
                 returncode=BAD_INPUT,
             )
-        registry = builtin_registry()
+        registry = catalogues.registry()
         try:
             catalogue = registry.get(options["catalogue"])
         except UnknownCatalogue as exc:

@@ -11,39 +11,36 @@ in place: on any error nothing is written and the exit status is 2. See
 docs/screening.md, "Offline: XLSForm for KoboToolbox and ODK".
 
 `import` reads the submissions of this form as KoboToolbox (JSON, CSV) and ODK Central
-(CSV) export them and stores each as an anonymous screening of the organisation, created
-by `--as` (default: the organisation's first active supervisor). A file is
+(CSV) export them and stores each as a screening of the organisation, created by `--as`
+(default: the organisation's first active supervisor); a submission with consent and a
+name, phone or date of birth also registers the person and their consent. A file is
 all-or-nothing: every row is checked first, and if any is invalid nothing is written,
 each problem is printed on stderr (row, field, reason) and the exit status is 1. A
 submission already imported (same instance id in the organisation) is skipped. On
-success one JSON line `{"created": n, "duplicates_skipped": n}` goes to stdout. See
-docs/screening.md, "Importing submissions".
+success one JSON line `{"created": n, "duplicates_skipped": n}` goes to stdout. The work
+is done by `safepath.screening.import_service`. See docs/screening.md, "Importing
+submissions".
 """
 
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
-from safepath.accounts.models import Organisation, Role, User
-from safepath.screening import imports
+from safepath.screening import import_service
 from safepath.screening.catalogues import registry
+from safepath.screening.imports import ImportFileError
 from safepath.screening.indicators.catalogue import Catalogue, UnknownCatalogue
-from safepath.screening.models import Screening
-from safepath.screening.services import Location, ScreeningInvalid, screening_create
 from safepath.screening.xlsform import FORM_ID, FormError, XLSForm, build_form
 
 BAD_INPUT = 2
 INVALID_ROWS = 1
-MAX_ERRORS = 1000
-BATCH = 500
 DEFAULT_CATALOGUES = ("AL", "CL")
 
 
@@ -85,6 +82,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = int(options["verbosity"])
         if options["subcommand"] == "xlsform":
             self._xlsform(Path(options["output"]), options["catalogue"])
         elif options["subcommand"] == "import":
@@ -93,25 +91,38 @@ class Command(BaseCommand):
     def _import(self, path: Path, organisation_code: str, username: str | None) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file", returncode=BAD_INPUT)
+        # The whole file is checked first, before the organisation is looked up: a bad
+        # file is reported without the database.
         try:
-            errors = _check(path)
-        except imports.ImportFileError as exc:
+            with import_service.checked(path) as file:
+                if file.errors:
+                    self._report(file.errors)
+                try:
+                    actor = import_service.resolve_actor(organisation_code, username)
+                except import_service.ActorError as exc:
+                    raise CommandError(str(exc), returncode=BAD_INPUT) from exc
+                progress = self._progress if self.verbosity >= 2 else None
+                try:
+                    result = import_service.import_checked(file, actor=actor, progress=progress)
+                except PermissionDenied as exc:
+                    raise CommandError(
+                        f"user {actor.username!r} may not create screenings (or people): {exc}",
+                        returncode=BAD_INPUT,
+                    ) from exc
+        except ImportFileError as exc:
             raise CommandError(str(exc), returncode=INVALID_ROWS) from exc
-        if errors:
-            for error in errors:
-                self.stderr.write(str(error))
-            more = f" (stopped after the first {MAX_ERRORS})" if len(errors) >= MAX_ERRORS else ""
-            noun = "problem" if len(errors) == 1 else "problems"
-            raise CommandError(
-                f"{len(errors)} {noun}{more}: nothing imported", returncode=INVALID_ROWS
-            )
-        # The file is checked first: a bad file is reported without the database.
-        actor = _actor(organisation_code, username)
-        try:
-            created, duplicates = _create_all(path, actor)
-        except ScreeningInvalid as exc:  # checked above; kept for safety
-            raise CommandError(f"{exc}: nothing imported", returncode=INVALID_ROWS) from exc
-        self.stdout.write(json.dumps({"created": created, "duplicates_skipped": duplicates}))
+        self.stdout.write(json.dumps(result.summary()))
+
+    def _report(self, errors: list[import_service.RowError]) -> NoReturn:
+        for error in errors:
+            self.stderr.write(str(error))
+        limit = import_service.MAX_ERRORS
+        more = f" (stopped after the first {limit})" if len(errors) >= limit else ""
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise CommandError(f"{len(errors)} {noun}{more}: nothing imported", returncode=INVALID_ROWS)
+
+    def _progress(self, handled: int) -> None:
+        self.stderr.write(f"{handled} submissions imported or skipped")
 
     def _xlsform(self, output: Path, catalogue_code: str | None) -> None:
         codes = (catalogue_code,) if catalogue_code is not None else DEFAULT_CATALOGUES
@@ -161,98 +172,3 @@ def workbook(form: XLSForm) -> Workbook:
             sheet.append(row)
         sheet.freeze_panes = "A2"
     return book
-
-
-def _actor(organisation_code: str, username: str | None) -> User:
-    organisation = Organisation.objects.filter(code=organisation_code, is_active=True).first()
-    if organisation is None:
-        raise CommandError(f"no active organisation {organisation_code!r}", returncode=BAD_INPUT)
-    if username is not None:
-        actor = User.objects.filter(username=username, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"no active user {username!r}", returncode=BAD_INPUT)
-        if actor.organisation_id != organisation.pk:
-            raise CommandError(
-                f"user {username!r} is not in organisation {organisation_code!r}",
-                returncode=BAD_INPUT,
-            )
-        return actor
-    supervisor = (
-        User.objects.filter(organisation=organisation, role=Role.SUPERVISOR, is_active=True)
-        .order_by("id")
-        .first()
-    )
-    if supervisor is None:
-        raise CommandError(
-            f"organisation {organisation_code!r} has no active supervisor: name a user with --as",
-            returncode=BAD_INPUT,
-        )
-    return supervisor
-
-
-def _label(row: str, instance: str) -> str:
-    return f"{row} ({instance})" if instance else row
-
-
-def _check(path: Path) -> list[imports.RowError]:
-    """Every problem of the file, up to MAX_ERRORS; nothing is written."""
-    errors: list[imports.RowError] = []
-    for row, fields in imports.read_submissions(path):
-        parsed = imports.parse_submission(fields)
-        if isinstance(parsed, list):
-            label = _label(row, imports.instance_id(fields))
-            errors.extend(imports.RowError(label, field, reason) for field, reason in parsed)
-            if len(errors) >= MAX_ERRORS:
-                return errors[:MAX_ERRORS]
-    return errors
-
-
-def _batches(path: Path) -> Iterator[list[imports.Submission]]:
-    batch: list[imports.Submission] = []
-    for _row, fields in imports.read_submissions(path):
-        parsed = imports.parse_submission(fields)
-        if isinstance(parsed, list):  # the file changed since it was checked
-            raise ScreeningInvalid([])
-        batch.append(parsed)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-@transaction.atomic
-def _create_all(path: Path, actor: User) -> tuple[int, int]:
-    created = duplicates = 0
-    seen: set[str] = set()
-    for batch in _batches(path):
-        existing = set(
-            Screening.objects.filter(
-                organisation=actor.organisation,
-                source_instance_id__in=[s.instance_id for s in batch],
-            ).values_list("source_instance_id", flat=True)
-        )
-        for submission in batch:
-            if submission.instance_id in existing or submission.instance_id in seen:
-                duplicates += 1
-                continue
-            seen.add(submission.instance_id)
-            screening_create(
-                actor=actor,
-                person=None,
-                catalogue=submission.catalogue,
-                indicators=submission.indicators,
-                act=submission.act,
-                factors=submission.factors,
-                needs=submission.needs,
-                consent=None,
-                location=Location(
-                    site_type=submission.site_type, voivodeship=submission.voivodeship
-                ),
-                interview_language=submission.interview_language,
-                via=imports.SOURCE,
-                source=imports.SOURCE,
-                source_instance_id=submission.instance_id,
-            )
-            created += 1
-    return created, duplicates
