@@ -21,7 +21,7 @@ Error messages name the field and never repeat an identifying value.
 import csv
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import lru_cache
@@ -31,6 +31,7 @@ from typing import IO, Any, Final
 import ijson
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safepath.core.geography import VOIVODESHIP_CODES
 from safepath.people.models import SPOKEN_LANGUAGES, ConsentMethod, Sex
@@ -239,7 +240,7 @@ def _results_kind(handle: IO[bytes]) -> str | None:
 
 def _read_json(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """Streamed: one submission is in memory at a time, whatever the file's length."""
-    expected = f'{path}: expected a list of submissions or {{"results": [...]}}'
+    expected = f"{path}: " + _('expected a list of submissions or {"results": [...]}')
     number = 0
     try:
         with path.open("rb") as handle:
@@ -256,15 +257,26 @@ def _read_json(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             elif first in b'"-0123456789tfn':
                 raise ImportFileError(expected)
             else:
-                raise ImportFileError(f"{path}: not JSON (it does not start with [ or {{)")
+                raise ImportFileError(f"{path}: " + _("not JSON (it does not start with [ or {)"))
             for item in ijson.items(handle, prefix, use_float=True, buf_size=JSON_BUFFER):
                 number += 1
                 if not isinstance(item, dict):
-                    raise ImportFileError(f"{path}: submission {number} is not an object")
-                yield f"submission {number}", _fields(item, odk_central=False)
+                    raise ImportFileError(
+                        f"{path}: "
+                        + _("submission %(number)d is not an object") % {"number": number}
+                    )
+                yield (
+                    _("submission %(number)d") % {"number": number},
+                    _fields(item, odk_central=False),
+                )
     except (ijson.JSONError, UnicodeDecodeError) as exc:
-        where = f"after submission {number}" if number else "before the first submission"
-        raise ImportFileError(f"{path}: not valid JSON {where}: {_json_reason(exc)}") from exc
+        values = {"number": number, "reason": _json_reason(exc)}
+        message = (
+            _("not valid JSON after submission %(number)d: %(reason)s")
+            if number
+            else _("not valid JSON before the first submission: %(reason)s")
+        )
+        raise ImportFileError(f"{path}: " + message % values) from exc
 
 
 def _read_csv(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
@@ -280,15 +292,22 @@ def _read_csv(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 if not any(value.strip() for value in values):
                     continue
                 if len(values) != len(header):
+                    counts = {"row": number, "count": len(values), "header": len(header)}
                     raise ImportFileError(
-                        f"{path}: row {number} has {len(values)} columns, the header {len(header)}"
+                        f"{path}: "
+                        + _("row %(row)d has %(count)d columns, the header %(header)d") % counts
                     )
                 raw = dict(zip(header, values, strict=True))
-                yield f"row {number}", _fields(raw, odk_central=odk_central)
+                yield (
+                    _("row %(number)d") % {"number": number},
+                    _fields(raw, odk_central=odk_central),
+                )
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"{path}: not UTF-8 text: {exc}") from exc
+        raise ImportFileError(
+            f"{path}: " + _("not UTF-8 text: %(reason)s") % {"reason": exc}
+        ) from exc
     except csv.Error as exc:
-        raise ImportFileError(f"{path}: not CSV: {exc}") from exc
+        raise ImportFileError(f"{path}: " + _("not CSV: %(reason)s") % {"reason": exc}) from exc
 
 
 @lru_cache(maxsize=4096)
@@ -304,6 +323,17 @@ def instance_id(fields: Mapping[str, str]) -> str:
     return ""
 
 
+def _answer_error(value: str) -> str:
+    return _("answer %(value)r: expected yes, no or dont_know") % {"value": value}
+
+
+def _not_one_of(value: str, choices: Iterable[str]) -> str:
+    return _("%(value)r is not one of %(choices)s") % {
+        "value": value,
+        "choices": ", ".join(choices),
+    }
+
+
 def parse_submission(
     fields: Mapping[str, str], *, catalogues: CatalogueRegistry | None = None
 ) -> Submission | list[tuple[str, str]]:
@@ -314,23 +344,26 @@ def parse_submission(
     errors: list[tuple[str, str]] = []
     instance = instance_id(fields)
     if not instance:
-        errors.append(("meta/instanceID", "no instance id (meta/instanceID, _uuid or KEY)"))
+        errors.append(("meta/instanceID", _("no instance id (meta/instanceID, _uuid or KEY)")))
 
     catalogue_code = fields.get("catalogue", "")
     catalogue = None
     try:
         catalogue = catalogues.get(catalogue_code) if catalogue_code else None
     except UnknownCatalogue:
-        errors.append(("catalogue", f"unknown catalogue {catalogue_code!r}"))
+        errors.append(("catalogue", _("unknown catalogue %(code)r") % {"code": catalogue_code}))
     else:
         if catalogue is None:
-            errors.append(("catalogue", "empty: the age was not answered"))
+            errors.append(("catalogue", _("empty: the age was not answered")))
         elif (version := fields.get("catalogue_version", "")) and version != catalogue.version:
             errors.append(
                 (
                     "catalogue_version",
-                    f"the form has {catalogue.code} {version}, safepath "
-                    f"{catalogue.version}: export the form again",
+                    _(
+                        "the form has %(code)s %(version)s, safepath %(current)s: "
+                        "export the form again"
+                    )
+                    % {"code": catalogue.code, "version": version, "current": catalogue.version},
                 )
             )
 
@@ -341,44 +374,52 @@ def parse_submission(
         if not value or (code := _indicator_code(name)) is None:
             continue
         if value not in ANSWERS:
-            errors.append((name, f"answer {value!r}: expected yes, no or dont_know"))
+            errors.append((name, _answer_error(value)))
         elif code in known:
             if value == YES:
                 indicators.append(code)
             elif value == DONT_KNOW:
                 unknown.append(code)
         elif not catalogues.catalogues_with(code):
-            errors.append((name, f"unknown indicator {code}"))
+            errors.append((name, _("unknown indicator %(code)s") % {"code": code}))
         elif catalogue is not None:
-            errors.append((name, f"{code} is not in catalogue {catalogue.code}"))
+            errors.append(
+                (
+                    name,
+                    _("%(code)s is not in catalogue %(catalogue)s")
+                    % {"code": code, "catalogue": catalogue.code},
+                )
+            )
 
     act = fields.get(ACT, "")
     if act and act not in ANSWERS:
-        errors.append((ACT, f"answer {act!r}: expected yes, no or dont_know"))
+        errors.append((ACT, _answer_error(act)))
 
     site_type = fields.get("site_type", "")
     if site_type not in SITE_TYPES:
         errors.append(
-            ("site_type", f"{site_type!r} is not one of {', '.join(SiteType.values)}")
+            ("site_type", _not_one_of(site_type, SiteType.values))
             if site_type
-            else ("site_type", "required")
+            else ("site_type", _("required"))
         )
     voivodeship = fields.get("voivodeship", "")
     if voivodeship and voivodeship not in VOIVODESHIP_CODES:
-        errors.append(("voivodeship", f"{voivodeship!r} is not a TERYT code (02 ... 32)"))
+        errors.append(
+            ("voivodeship", _("%(value)r is not a TERYT code (02 ... 32)") % {"value": voivodeship})
+        )
     language = fields.get("interview_language", "")
     if language and language not in LANGUAGE_CODES:
-        errors.append(("interview_language", f"unknown language {language!r}"))
+        errors.append(("interview_language", _("unknown language %(value)r") % {"value": language}))
     factors = tuple(fields.get(FACTORS_FIELD, "").split())
     if bad := vulnerability.unknown_factors(factors):
-        errors.append((FACTORS_FIELD, f"unknown factors: {', '.join(bad)}"))
+        errors.append((FACTORS_FIELD, _("unknown factors: %(codes)s") % {"codes": ", ".join(bad)}))
     needs = tuple(fields.get(NEEDS_FIELD, "").split())
     if bad := vulnerability.unknown_needs(needs):
-        errors.append((NEEDS_FIELD, f"unknown needs: {', '.join(bad)}"))
+        errors.append((NEEDS_FIELD, _("unknown needs: %(codes)s") % {"codes": ", ".join(bad)}))
     consent = fields.get(CONSENT, "")
     identity = None
     if consent and consent not in (YES, NO):
-        errors.append((CONSENT, f"answer {consent!r}: expected yes or no"))
+        errors.append((CONSENT, _("answer %(value)r: expected yes or no") % {"value": consent}))
     elif consent == YES:
         identity = _identity(fields, errors)
 
@@ -421,7 +462,9 @@ def _identity(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> Ident
     for name in ("given_name", "family_name"):
         names[name] = fields.get(name, "")
         if len(names[name]) > MAX_LENGTHS[name]:
-            errors.append((name, f"longer than {MAX_LENGTHS[name]} characters"))
+            errors.append(
+                (name, _("longer than %(count)d characters") % {"count": MAX_LENGTHS[name]})
+            )
     phone = ""
     try:
         phone = normalise_phone(fields.get("phone", ""))
@@ -431,7 +474,7 @@ def _identity(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> Ident
     if raw := fields.get("date_of_birth", ""):
         date_of_birth = _date(raw) if ISO_DATE.match(raw) else None
         if date_of_birth is None:
-            errors.append(("date_of_birth", "not a date (expected YYYY-MM-DD)"))
+            errors.append(("date_of_birth", _("not a date (expected YYYY-MM-DD)")))
         else:
             try:
                 validate_birth_date(date_of_birth)
@@ -439,19 +482,19 @@ def _identity(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> Ident
                 errors.append(("date_of_birth", " ".join(exc.messages)))
     method = fields.get(CONSENT_METHOD, "")
     if not method:
-        errors.append((CONSENT_METHOD, "required when consent is yes and the person is named"))
+        errors.append((CONSENT_METHOD, _("required when consent is yes and the person is named")))
     elif method not in CONSENT_METHODS:
-        errors.append(
-            (CONSENT_METHOD, f"{method!r} is not one of {', '.join(ConsentMethod.values)}")
-        )
+        errors.append((CONSENT_METHOD, _not_one_of(method, ConsentMethod.values)))
     sex = fields.get(SEX, "")
     if sex and sex not in SEXES:
-        errors.append((SEX, f"{sex!r} is not one of {', '.join(Sex.values)}"))
+        errors.append((SEX, _not_one_of(sex, Sex.values)))
     consent_date = None
     for name in CONSENT_DATE_FIELDS:
         if value := fields.get(name, ""):
             if (consent_date := _date(value)) is None:
-                errors.append((name, f"{value!r} is not a date or a date and time"))
+                errors.append(
+                    (name, _("%(value)r is not a date or a date and time") % {"value": value})
+                )
             break
     if len(errors) > before:
         return None

@@ -223,3 +223,19 @@ def test_anonymous_is_sent_to_sign_in_and_nothing_is_stored(client: Client, cast
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert not ImportJob.objects.exists()
+
+
+def test_problems_are_written_in_the_uploaders_language(cast: Cast, login: Any) -> None:
+    cast.supervisor_a.language = "pl"
+    cast.supervisor_a.save()
+    client = login(cast.supervisor_a)
+    client.post(
+        "/pl/app/screenings/imports/",
+        {"file": SimpleUploadedFile("e.json", _export(_adult(1, site_type="market")))},
+    )
+    _work()
+    job = _job()
+    assert job.status == Status.INVALID
+    reason = job.problems[0][2]
+    assert reason.startswith("'market' ")
+    assert "is not one of" not in reason  # Polish, not English
