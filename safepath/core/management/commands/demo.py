@@ -9,6 +9,7 @@ from django.db import transaction
 from safepath.accounts.models import Organisation, Role, Team, User
 from safepath.people.demo import create_people
 from safepath.people.models import Person
+from safepath.screening.demo import create_screenings
 
 DEMO_PASSWORD = "safepath-demo"  # noqa: S105 - documented demo password, refused in production
 
@@ -53,7 +54,10 @@ DEMO_ACCOUNTS_TEXT = "\n".join(f"  {username:<20} {role.label}" for username, ro
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations, users and about 300 synthetic people (never in production)."
+    help = (
+        "Create demo organisations, users, about 300 synthetic people and their screenings "
+        "(never in production)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=300, help="how many synthetic people")
@@ -115,4 +119,12 @@ class Command(BaseCommand):
             (iom_supervisor, teams[("IOM", "Lubelskie")]),
             (users["caseworker.lastrada"], None),
         ]
-        create_people(count=people_count, actors=actors)
+        people = create_people(count=people_count, actors=actors)
+        create_screenings(
+            people=people,
+            anonymous_by=[
+                users["caseworker.iom"],
+                users["hotline.iom"],
+                users["caseworker.lastrada"],
+            ],
+        )

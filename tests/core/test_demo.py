@@ -1,0 +1,29 @@
+"""`safepath demo` loads a usable world: accounts, people, and their screenings."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from safepath.people.models import Consent, Person
+from safepath.screening.models import Screening
+
+
+@pytest.mark.django_db
+def test_demo_loads_people_and_screenings_once() -> None:
+    call_command("demo", "--people", "40", stdout=StringIO())
+    assert Person.objects.count() == 40
+    screened = Screening.objects.filter(person__isnull=False)
+    assert screened.exists()
+    for screening in screened:
+        # A screening of a person rests on the person's recorded consent.
+        assert screening.consent is not None
+        assert screening.consent.person_id == screening.person_id
+        assert Consent.objects.filter(pk=screening.consent_id, given=True).exists()
+    assert Screening.objects.filter(person__isnull=True).count() == 60
+    assert Screening.objects.filter(result__trafficking_indicated=True).exists()
+
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "demo not loaded again" in out.getvalue()
+    assert Person.objects.count() == 40
