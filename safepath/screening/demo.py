@@ -1,5 +1,5 @@
 """Synthetic screenings for the demo: some of the demo people screened with their
-consent, and anonymous screenings at the border and on the info line."""
+consent, and anonymous screenings at the border, in shelters and on the info line."""
 
 import datetime
 import random
@@ -64,6 +64,9 @@ def _screen(
 def create_screenings(
     *, people: Sequence[Person], anonymous_by: Sequence[User], seed: int = 2022
 ) -> int:
+    """Screen about 40% of `people` (by whoever registered them, with their consent),
+    plus one anonymous screening for every five people (none without people, so that
+    `demo --people 0`, which the benchmarks use, adds nothing)."""
     rng = random.Random(seed)
     created = 0
     for person in people:
@@ -76,7 +79,7 @@ def create_screenings(
                 voivodeship=person.voivodeship,
             )
             created += 1
-    for number in range(60):
+    for number in range(len(people) // 5):
         actor = anonymous_by[number % len(anonymous_by)]
         voivodeship = actor.team.voivodeship if actor.team is not None else ""
         _screen(rng, actor, None, child=rng.random() < 0.2, voivodeship=voivodeship)

@@ -20,10 +20,16 @@ def test_demo_loads_people_and_screenings_once() -> None:
         assert screening.consent is not None
         assert screening.consent.person_id == screening.person_id
         assert Consent.objects.filter(pk=screening.consent_id, given=True).exists()
-    assert Screening.objects.filter(person__isnull=True).count() == 60
+    assert Screening.objects.filter(person__isnull=True).count() == 8  # one per five people
     assert Screening.objects.filter(result__trafficking_indicated=True).exists()
 
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
     assert "demo not loaded again" in out.getvalue()
     assert Person.objects.count() == 40
+
+
+@pytest.mark.django_db
+def test_demo_without_people_adds_no_screenings() -> None:
+    call_command("demo", "--people", "0", stdout=StringIO())
+    assert not Screening.objects.exists()
