@@ -2,6 +2,7 @@
 and child paths, "don't know", drafts that survive leaving, the result page, and who may
 do what (a draft is its author's; everyone else gets 404 and nothing is written)."""
 
+import datetime
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.test import Client
 
 from safepath.accounts.models import User
 from safepath.audit.models import AuditEvent
+from safepath.people import services as people_services
 from safepath.people.models import Consent, Person
 from safepath.screening.indicators import builtin_registry
 from safepath.screening.interview_texts import TEXT_VERSION
@@ -354,3 +356,29 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, cast: Cast) -> N
         assert "/accounts/login/" in response["Location"]
     assert client.post(START, {"interview_language": "en"}).status_code == 302
     assert not ScreeningDraft.objects.exists()
+
+
+def test_a_consent_withdrawn_before_saving_keeps_the_draft_and_says_why(
+    cast: Cast, person_a: Person, login: Any
+) -> None:
+    client = login(cast.caseworker_a)
+    client.post(START, {"interview_language": "uk", "person": str(person_a.public_id)})
+    draft = _only_draft(cast.caseworker_a)
+    client.post(_step(draft, "consent"), {"decision": "yes", "method": "oral_witnessed"})
+    client.post(_step(draft, "where"), {"site_type": "outreach", "age": "18_or_over"})
+    _walk_dimensions(client, draft, "AL", {})
+    client.post(_step(draft, "needs"), {})
+    # Meanwhile, a colleague records the person's withdrawal of consent.
+    people_services.consent_record(
+        actor=cast.caseworker_a2,
+        person=person_a,
+        purpose="data_processing",
+        given=False,
+        method="written",
+        date=datetime.date.today(),
+    )
+    response = client.post(_step(draft, "review"), {})
+    assert response.status_code == 200
+    assert "needs their consent" in response.content.decode()
+    assert not Screening.objects.exists()
+    assert ScreeningDraft.objects.filter(pk=draft.pk).exists()

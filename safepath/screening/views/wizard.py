@@ -44,6 +44,7 @@ from safepath.screening.interview_texts import (
     consent_paragraphs,
 )
 from safepath.screening.models import ScreeningDraft, SiteType
+from safepath.screening.services import ScreeningInvalid
 
 CHILD_BANDS = (AgeBand.A0_4, AgeBand.A5_11, AgeBand.A12_17)
 ADULT_BANDS = (AgeBand.A18_59, AgeBand.A60)
@@ -146,13 +147,22 @@ def step(request: AuthedRequest, draft_id: uuid.UUID, step: str) -> HttpResponse
     data = request.POST if request.method == "POST" else None
     form, context = _form_for(draft, step, data)
     if request.method == "POST" and form.is_valid():
-        if step == steps.REVIEW:
+        if step != steps.REVIEW:
+            _save(request, draft, step, form)
+            sequence = _sequence(draft)
+            return redirect(step_url(draft, steps.next_step(sequence, draft.steps_done)))
+        try:
             screening = draft_services.draft_finish(actor=request.user, draft=draft)
+        except ScreeningInvalid as exc:
+            # Something changed since the steps were saved (a consent withdrawn, a new
+            # catalogue version): say what, and keep the draft.
+            for error in exc.errors:
+                form.add_error(None, error.detail)
+        except NotAllowed as exc:
+            raise Http404 from exc
+        else:
             messages.success(request, _("Screening saved."))
             return redirect(reverse("screening:detail", args=[screening.public_id]) + "?finished=1")
-        _save(request, draft, step, form)
-        sequence = _sequence(draft)
-        return redirect(step_url(draft, steps.next_step(sequence, draft.steps_done)))
 
     before, _after = steps.neighbours(sequence, step)
     return render(
