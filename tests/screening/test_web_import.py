@@ -97,7 +97,10 @@ def test_upload_check_confirm_import(cast: Cast, login: Any, private_dir: Path) 
         action="screening_import.finished", object_id=str(job.public_id)
     ).exists()
     page = client.get(f"{URL}{job.public_id}/").content.decode()
-    assert "Screenings created: 2; already imported and skipped: 0; people registered with their consent: 1." in page
+    assert (
+        "Screenings created: 2; already imported and skipped: 0; "
+        "people registered with their consent: 1."
+    ) in page
     assert "Oksana" not in page
 
     # The same file again: every submission is a duplicate.
