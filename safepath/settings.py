@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safepath.audit",
     "safepath.people",
     "safepath.screening",
+    "safepath.cases",
     "safepath.outreach",
     "safepath.api",
     "django.contrib.auth",

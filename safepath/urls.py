@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("app/", include("safepath.core.urls")),
     path("app/people/", include("safepath.people.urls")),
     path("app/screenings/", include("safepath.screening.urls")),
+    path("app/cases/", include("safepath.cases.urls")),
     path("app/manage/", include("safepath.accounts.urls")),
     path("app/audit/", include("safepath.audit.urls")),
     prefix_default_language=True,

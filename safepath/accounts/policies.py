@@ -14,7 +14,10 @@ No scope means no access. Identity fields are a separate capability
 (`person.view_identity`), so an analyst can list pseudonymous records
 without ever seeing a name. `screening.view` and `screening.create` follow
 `person.view` and `person.create` role by role: analysts read screenings (with the
-person's pseudonymous code only) but never create them.
+person's pseudonymous code only) but never create them. Cases (`case.*`) reach by the
+case's owner (`owner_field="owner"`) rather than its creator: a caseworker sees the
+cases of their team and the cases they own; supervisors assign them within their
+organisation; hotline operators have none; analysts read them without identity.
 """
 
 from enum import IntEnum
@@ -54,6 +57,10 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "screening.view": ORG,
         "screening.create": ORG,
         "screening.import": ORG,
+        "case.view": ORG,
+        "case.create": ORG,
+        "case.change": ORG,
+        "case.assign": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,
@@ -63,6 +70,9 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "consent.record": TEAM,
         "screening.view": TEAM,
         "screening.create": TEAM,
+        "case.view": TEAM,
+        "case.create": TEAM,
+        "case.change": TEAM,
     },
     Role.HOTLINE_OPERATOR: {
         "person.view": OWN,
@@ -77,6 +87,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     Role.ANALYST: {
         "person.view": ORG,
         "screening.view": ORG,
+        "case.view": ORG,
     },
     Role.TRAINER: {},
 }

@@ -13,6 +13,7 @@ from ninja.types import DictStrAny
 from safepath.accounts.api import router as auth_router
 from safepath.api.auth import API_AUTH
 from safepath.api.problems import field_errors_from_pydantic, problem
+from safepath.cases.api import router as cases_router
 from safepath.core.exceptions import BadCursor
 from safepath.people.api import router as people_router
 from safepath.screening.api import router as screening_router
@@ -45,6 +46,7 @@ api = NinjaAPI(
 api.add_router("", auth_router)
 api.add_router("", people_router)
 api.add_router("", screening_router)
+api.add_router("", cases_router)
 
 
 @api.exception_handler(ValidationError)

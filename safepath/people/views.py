@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepath.accounts import policies
+from safepath.cases import selectors as case_selectors
 from safepath.core.decorators import capability_required
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.core.http import AuthedRequest
@@ -98,6 +99,9 @@ def person_detail(request: AuthedRequest, person_id: uuid.UUID) -> HttpResponse:
             "screenings": screening_selectors.visible_screenings(request.user).filter(
                 person=person
             )[:20],
+            "cases": (cases := case_selectors.visible_cases(request.user).filter(person=person)),
+            "can_open_case": policies.can(request.user, "case.create")
+            and not any(not case.is_closed for case in cases),
             "wg": wg,
         },
     )

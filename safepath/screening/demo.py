@@ -63,25 +63,25 @@ def _screen(
 
 def create_screenings(
     *, people: Sequence[Person], anonymous_by: Sequence[User], seed: int = 2022
-) -> int:
+) -> list[Screening]:
     """Screen about 40% of `people` (by whoever registered them, with their consent),
     plus one anonymous screening for every five people (none without people, so that
     `demo --people 0`, which the benchmarks use, adds nothing)."""
     rng = random.Random(seed)
-    created = 0
+    created: list[Screening] = []
     for person in people:
         if rng.random() < 0.4 and person.created_by is not None:
-            _screen(
-                rng,
-                person.created_by,
-                person,
-                child=person.age_band in CHILD_BANDS,
-                voivodeship=person.voivodeship,
+            created.append(
+                _screen(
+                    rng,
+                    person.created_by,
+                    person,
+                    child=person.age_band in CHILD_BANDS,
+                    voivodeship=person.voivodeship,
+                )
             )
-            created += 1
     for number in range(len(people) // 5):
         actor = anonymous_by[number % len(anonymous_by)]
         voivodeship = actor.team.voivodeship if actor.team is not None else ""
-        _screen(rng, actor, None, child=rng.random() < 0.2, voivodeship=voivodeship)
-        created += 1
+        created.append(_screen(rng, actor, None, child=rng.random() < 0.2, voivodeship=voivodeship))
     return created

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
 from safepath.accounts.models import OrganisationRecord
@@ -119,6 +120,9 @@ class Screening(TimeStampedModel, OrganisationRecord):
 
     def __str__(self) -> str:
         return f"screening {self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("screening:detail", args=[self.public_id])
 
     @property
     def voivodeship_name(self) -> str:

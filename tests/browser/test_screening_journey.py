@@ -1,7 +1,8 @@
 """The web screening in a real browser, in Ukrainian and in Polish: consent first in the
 interview language and recorded, the questions grouped by dimension, a step that
-survives a dropped connection, and the result explained. axe-core checks every page
-of the form and the result: no serious or critical violation."""
+survives a dropped connection, the result explained, and a case opened from it.
+axe-core checks every page of the form, the result and the case: no serious or
+critical violation."""
 
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepath.accounts.models import Organisation, Role, Team, User
+from safepath.cases.models import Case
 from safepath.people import services as people_services
 from safepath.people.models import Consent, Person
 from safepath.screening.interview_texts import TEXT_VERSION
@@ -205,6 +207,13 @@ def _screen(
     expect(main).to_contain_text("AL-EX-01")
     axe.check(page)
     screenshot(page, artifacts_dir, f"screening-result-{ui}.png", docs=ui == "uk")
+
+    # The next action: open a case, which carries the screening.
+    main.get_by_role("button", name=_in(ui, "Open a case")).click()
+    page.wait_for_url(re.compile(rf"/{ui}/app/cases/{UUID}/$"))
+    expect(page.locator("main")).to_contain_text(_in(ui, "Possible victim of trafficking"))
+    expect(page.locator("main h1")).to_contain_text(person.code)
+    axe.check(page)
     return Screening.objects.get(person=person)
 
 
@@ -254,6 +263,7 @@ def test_screening_in_the_browser_records_consent_and_explains_the_result(
     assert screening.indicators_unknown == ["AL-DR-03"]
     assert screening.result["trafficking_indicated"] is True
     assert (screening.site_type, screening.voivodeship) == ("border_crossing", "06")
-    assert axe.pages == 7
+    assert axe.pages == 8
+    assert Case.objects.get(person=person).screening == screening
     assert axe.problems == []
     assert console_errors.csp_violations() == []

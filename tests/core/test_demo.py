@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from safepath.cases.models import Case
 from safepath.people.models import Person
 from safepath.screening.models import Screening
 
@@ -23,6 +24,9 @@ def test_demo_loads_people_and_screenings_once() -> None:
         assert consent.given
     assert Screening.objects.filter(person__isnull=True).count() == 8  # one per five people
     assert Screening.objects.filter(result__trafficking_indicated=True).exists()
+    # Every screened person whose screening indicated trafficking has a case.
+    for screening in screened.filter(result__trafficking_indicated=True):
+        assert Case.objects.filter(person=screening.person, screening=screening).exists()
 
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)

@@ -36,6 +36,18 @@ WIZARD_ACCESS = (
     f"{SCREENING_WEB}::test_another_users_draft_is_404_and_stays_untouched",
     f"{SCREENING_WEB}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
 )
+CASE_PAGES = "tests/cases/test_case_pages.py"
+CASE_API = "tests/cases/test_case_api.py"
+CASE_PAGE_ACCESS = (
+    f"{CASE_PAGES}::test_outsider_gets_404_everywhere_and_nothing_is_written_or_logged_as_read",
+    f"{CASE_PAGES}::test_roles_without_cases_get_404_on_every_case_page",
+    f"{CASE_PAGES}::test_anonymous_is_sent_to_sign_in",
+)
+CASE_API_ACCESS = (
+    f"{CASE_API}::test_another_organisation_gets_404_like_a_missing_case_and_nothing_is_written",
+    f"{CASE_API}::test_roles_without_cases_get_404_and_analysts_read_without_identity",
+    f"{CASE_API}::test_anonymous_is_401_and_nothing_is_written",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
@@ -110,6 +122,24 @@ REGISTRY: dict[str, Entry] = {
         f"{PEOPLE_ACCESS}::test_outsider_gets_404_in_api_and_no_viewed_event",
         f"{PEOPLE_API}::test_analyst_reads_person_without_identity",
     ),
+    # --- cases ------------------------------------------------------------------------
+    "cases:list": CASE_PAGE_ACCESS,
+    "cases:open": CASE_PAGE_ACCESS,
+    "cases:detail": (
+        *CASE_PAGE_ACCESS,
+        f"{CASE_PAGES}::test_analyst_reads_the_case_without_identity_or_notes",
+    ),
+    "cases:edit": CASE_PAGE_ACCESS,
+    "cases:note": CASE_PAGE_ACCESS,
+    "cases:assign": (*CASE_PAGE_ACCESS, f"{CASE_PAGES}::test_notes_and_assignment"),
+    "api:create_case": CASE_API_ACCESS,
+    "POST /api/v1/cases": CASE_API_ACCESS,
+    "api:list_cases": CASE_API_ACCESS,
+    "GET /api/v1/cases": CASE_API_ACCESS,
+    "api:get_case": CASE_API_ACCESS,
+    "GET /api/v1/cases/{case_id}": CASE_API_ACCESS,
+    "api:patch_case": CASE_API_ACCESS,
+    "PATCH /api/v1/cases/{case_id}": CASE_API_ACCESS,
     # --- screening pages ------------------------------------------------------------
     "screening:list": (
         f"{SCREENING_PAGES}::test_outsider_list_shows_none_of_organisation_a",
@@ -266,7 +296,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
     assert "GET /api/v1/people/{person_id}" in routes
     assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
-    assert len(api_operations()) == 8
+    assert len(api_operations()) == 12
 
 
 def test_every_route_has_a_rule_or_a_proving_test() -> None:

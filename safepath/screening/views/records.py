@@ -11,6 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safepath.accounts import policies
+from safepath.cases.models import Case
+from safepath.cases.selectors import visible_cases
+from safepath.cases.vocabularies import CLOSED_STATUSES
 from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
 from safepath.screening import events, selectors, vulnerability
@@ -62,8 +65,23 @@ def screening_detail(request: AuthedRequest, screening_id: uuid.UUID) -> HttpRes
             "factors": _factors(screening),
             "needs": [str(dict(vulnerability.NEEDS)[n]) for n in screening.needs],
             "finished": request.GET.get("finished") == "1",
+            "can_open_case": screening.person is not None
+            and policies.can(request.user, "case.create"),
+            "open_case": _open_case(request, screening),
             "draft_key": request.GET.get("draft", ""),
         },
+    )
+
+
+def _open_case(request: AuthedRequest, screening: Screening) -> Case | None:
+    """The person's open case the user may see, if there is one."""
+    if screening.person is None:
+        return None
+    return (
+        visible_cases(request.user)
+        .filter(person=screening.person)
+        .exclude(status__in=CLOSED_STATUSES)
+        .first()
     )
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from safepath.accounts.models import Organisation, Role, Team, User
+from safepath.cases.demo import create_cases
 from safepath.people.demo import create_people
 from safepath.people.models import Person
 from safepath.screening.demo import create_screenings
@@ -55,8 +56,8 @@ DEMO_ACCOUNTS_TEXT = "\n".join(f"  {username:<20} {role.label}" for username, ro
 
 class Command(BaseCommand):
     help = (
-        "Create demo organisations, users, about 300 synthetic people and their screenings "
-        "(never in production)."
+        "Create demo organisations, users, about 300 synthetic people, their screenings and "
+        "cases (never in production)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -120,7 +121,7 @@ class Command(BaseCommand):
             (users["caseworker.lastrada"], None),
         ]
         people = create_people(count=people_count, actors=actors)
-        create_screenings(
+        screenings = create_screenings(
             people=people,
             anonymous_by=[
                 users["caseworker.iom"],
@@ -128,3 +129,4 @@ class Command(BaseCommand):
                 users["caseworker.lastrada"],
             ],
         )
+        create_cases(screenings=screenings)
