@@ -18,6 +18,23 @@ person's pseudonymous code only) but never create them. Cases (`case.*`) reach b
 case's owner (`owner_field="owner"`) rather than its creator: a caseworker sees the
 cases of their team and the cases they own; supervisors assign them within their
 organisation; hotline operators have none; analysts read them without identity.
+
+Direct assistance, stock and shelter (`safepath/cases/assistance_*`):
+`assistance.record` and `assistance.view` reach a case by its owner and a person by
+their creator, like the case and the person themselves; analysts read assistance
+(which holds no identity) but never record it. Stock and shelters belong to an
+organisation: `stock.view` (supervisors, caseworkers) shows its warehouses, and
+issuing from one needs `assistance.record` on the case plus `stock.view` on the
+warehouse; `stock.manage` (supervisors) creates warehouses, receives, transfers and
+sets low-stock thresholds. `shelter.manage` (supervisors) creates shelters;
+`shelter.admit` (supervisors and caseworkers, organisation-wide, since a shelter's
+places are shared by every team) records admissions and departures; `shelter.view`
+shows the shelters, their occupancy and their residents' codes.
+
+Reports to law enforcement (`report.*`, `safepath/cases/report_*`) reach by their
+case (its organisation, team and owner): caseworkers prepare, send and follow up the
+reports of the cases they reach, supervisors those of the organisation and approve them
+(never their own); analysts and everyone else have none.
 """
 
 from enum import IntEnum
@@ -61,6 +78,17 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "case.create": ORG,
         "case.change": ORG,
         "case.assign": ORG,
+        "report.view": ORG,
+        "report.prepare": ORG,
+        "report.approve": ORG,
+        "case.approve": ORG,
+        "assistance.record": ORG,
+        "assistance.view": ORG,
+        "stock.view": ORG,
+        "stock.manage": ORG,
+        "shelter.view": ORG,
+        "shelter.manage": ORG,
+        "shelter.admit": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,
@@ -73,6 +101,13 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "case.view": TEAM,
         "case.create": TEAM,
         "case.change": TEAM,
+        "report.view": TEAM,
+        "report.prepare": TEAM,
+        "assistance.record": TEAM,
+        "assistance.view": TEAM,
+        "stock.view": ORG,
+        "shelter.view": ORG,
+        "shelter.admit": ORG,
     },
     Role.HOTLINE_OPERATOR: {
         "person.view": OWN,
@@ -88,6 +123,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "person.view": ORG,
         "screening.view": ORG,
         "case.view": ORG,
+        "assistance.view": ORG,
     },
     Role.TRAINER: {},
 }

@@ -1,7 +1,8 @@
 """Errors as RFC 9457 problem details (application/problem+json)."""
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -52,3 +53,24 @@ def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[dict[str, A
 
 def not_found(request: HttpRequest | None = None) -> HttpResponse:
     return problem(status=404, title=_("Not found"))
+
+
+class FieldProblem(Protocol):
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def detail(self) -> str: ...
+
+
+def invalid_fields(errors: Iterable[FieldProblem]) -> HttpResponse:
+    """422: each bad field named by its pointer; nothing was saved."""
+    return problem(
+        status=422,
+        title=_("Invalid input"),
+        detail=_("Some fields are not valid. Nothing was saved."),
+        errors=[
+            {"pointer": f"/{error.field}", "field": error.field, "detail": error.detail}
+            for error in errors
+        ],
+    )

@@ -14,6 +14,9 @@ from safepath.accounts.api import router as auth_router
 from safepath.api.auth import API_AUTH
 from safepath.api.problems import field_errors_from_pydantic, problem
 from safepath.cases.api import router as cases_router
+from safepath.cases.assistance_api import router as case_assistance_router
+from safepath.cases.report_api import router as case_report_router
+from safepath.cases.workflow_api import router as case_workflow_router
 from safepath.core.exceptions import BadCursor
 from safepath.people.api import router as people_router
 from safepath.screening.api import router as screening_router
@@ -47,6 +50,9 @@ api.add_router("", auth_router)
 api.add_router("", people_router)
 api.add_router("", screening_router)
 api.add_router("", cases_router)
+api.add_router("", case_assistance_router)
+api.add_router("", case_report_router)
+api.add_router("", case_workflow_router)
 
 
 @api.exception_handler(ValidationError)

@@ -11,7 +11,7 @@ from pydantic import Field
 from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
-from safepath.api.problems import problem
+from safepath.api.problems import invalid_fields, problem
 from safepath.api.schemas import Problem
 from safepath.cases import events, selectors, services
 from safepath.cases.models import Case
@@ -48,6 +48,11 @@ def case_out(case: Case, actor: User) -> CaseOut:
         recruitment_methods=list(case.recruitment_methods),
         relationship_to_trafficker=case.relationship_to_trafficker,
         risk_level=case.risk_level,
+        is_child=case.is_child,
+        guardian_status=case.guardian_status,
+        guardian_court=case.guardian_court,
+        guardian_appointed_on=case.guardian_appointed_on,
+        support_plan_type=case.support_plan_type,
         safety_concerns=case.safety_concerns if show_identity else None,
         version=case.version,
         created_at=case.created_at,
@@ -57,15 +62,7 @@ def case_out(case: Case, actor: User) -> CaseOut:
 
 
 def _invalid(exc: services.CaseInvalid) -> HttpResponse:
-    return problem(
-        status=422,
-        title=_("Invalid input"),
-        detail=_("Some fields are not valid. Nothing was saved."),
-        errors=[
-            {"pointer": f"/{error.field}", "field": error.field, "detail": error.detail}
-            for error in exc.errors
-        ],
-    )
+    return invalid_fields(exc.errors)
 
 
 @router.post(

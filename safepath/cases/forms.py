@@ -11,10 +11,12 @@ from safepath.cases.vocabularies import (
     DecidingOrganisation,
     ExploitationType,
     ForcedLabourIndustry,
+    GuardianStatus,
     MeansOfControl,
     RecruitmentMethod,
     RelationshipToTrafficker,
     RiskLevel,
+    SupportPlanType,
     TraffickingStatus,
 )
 
@@ -62,6 +64,17 @@ class CaseForm(forms.Form):
         label=_lazy("Relationship to the trafficker"),
         choices=BLANK + RelationshipToTrafficker.choices,
         required=False,
+    )
+    is_child = forms.BooleanField(label=_lazy("The person is a child"), required=False)
+    guardian_status = forms.ChoiceField(
+        label=_lazy("Legal guardian"), choices=BLANK + GuardianStatus.choices, required=False
+    )
+    guardian_court = forms.CharField(label=_lazy("Family court"), required=False, max_length=200)
+    guardian_appointed_on = forms.DateField(
+        label=_lazy("Guardian appointed on"), required=False, widget=DateInput()
+    )
+    support_plan_type = forms.ChoiceField(
+        label=_lazy("Support plan"), choices=BLANK + SupportPlanType.choices, required=False
     )
     safety_concerns = forms.CharField(
         label=_lazy("Safety concerns"),

@@ -33,6 +33,11 @@ class CasePatch(Schema):
     relationship_to_trafficker: str | None = Field(None, max_length=16)
     risk_level: str | None = Field(None, max_length=8)
     safety_concerns: str | None = Field(None, max_length=5000)
+    is_child: bool | None = None
+    guardian_status: str | None = Field(None, max_length=16)
+    guardian_court: str | None = Field(None, max_length=200)
+    guardian_appointed_on: datetime.date | None = None
+    support_plan_type: str | None = Field(None, max_length=40)
 
 
 class CaseOut(Schema):
@@ -52,6 +57,11 @@ class CaseOut(Schema):
     recruitment_methods: list[str]
     relationship_to_trafficker: str
     risk_level: str
+    is_child: bool
+    guardian_status: str
+    guardian_court: str
+    guardian_appointed_on: datetime.date | None
+    support_plan_type: str
     # Only for roles that may see identity; otherwise null.
     safety_concerns: str | None
     version: int

@@ -12,22 +12,24 @@ from django.utils.translation import gettext as _
 
 from safepath.accounts import policies
 from safepath.accounts.models import User
-from safepath.cases import events
-from safepath.cases.models import Case, CaseNote
+from safepath.cases import events, workflow_events
+from safepath.cases.models import Case, CaseApproval, CaseNote, CaseTask, TaskKind
 from safepath.cases.vocabularies import (
     CLOSED_STATUSES,
     CaseStatus,
     DecidingOrganisation,
     ExploitationType,
     ForcedLabourIndustry,
+    GuardianStatus,
     MeansOfControl,
     RecruitmentMethod,
     RelationshipToTrafficker,
     RiskLevel,
+    SupportPlanType,
     TraffickingStatus,
 )
 from safepath.core.exceptions import ConflictError, NotAllowed
-from safepath.people.models import Person
+from safepath.people.models import AgeBand, Person
 from safepath.screening.models import Screening
 from safepath.screening.services import valid_data_processing_consent
 
@@ -38,6 +40,8 @@ CHOICES: Final[dict[str, Any]] = {
     "trafficking_status_decided_by": DecidingOrganisation,
     "relationship_to_trafficker": RelationshipToTrafficker,
     "risk_level": RiskLevel,
+    "guardian_status": GuardianStatus,
+    "support_plan_type": SupportPlanType,
 }
 LISTS: Final[dict[str, Any]] = {
     "exploitation_types": ExploitationType,
@@ -50,7 +54,12 @@ EDITABLE: Final = (
     *LISTS,
     "trafficking_status_date",
     "safety_concerns",
+    "is_child",
+    "guardian_court",
+    "guardian_appointed_on",
 )
+NOTIFICATION_DAYS: Final = 1  # "without delay": due the next day
+CHILD_BANDS: Final = (AgeBand.A0_4, AgeBand.A5_11, AgeBand.A12_17)
 MAX_TEXT: Final = 5000
 
 
@@ -123,6 +132,11 @@ def case_open(
     if errors:
         raise CaseInvalid(errors)
     indicated = screening is not None and bool(screening.result.get("trafficking_indicated"))
+    child = (
+        person.age_band in CHILD_BANDS
+        or bool(person.child_status)
+        or (screening is not None and screening.population == "child")
+    )
     case = Case.objects.create(
         person=person,
         screening=screening,
@@ -131,9 +145,46 @@ def case_open(
         created_by=actor,
         owner=actor,
         trafficking_status=TraffickingStatus.POSSIBLE if indicated else "",
+        is_child=child,
     )
     events.case_opened(actor=actor, case=case, via=via)
+    if child:
+        _required_notifications(
+            actor, case, unaccompanied=bool(person.child_status), indicated=indicated
+        )
     return case
+
+
+def _required_notifications(
+    actor: User, case: Case, *, unaccompanied: bool, indicated: bool
+) -> None:
+    """The notifications the law requires for a child, as tracked tasks: the family court
+    for an unaccompanied or separated child (a guardian must be appointed), the police
+    when trafficking is indicated."""
+    due = timezone.localdate() + datetime.timedelta(days=NOTIFICATION_DAYS)
+    kinds = []
+    if unaccompanied:
+        kinds.append(
+            (TaskKind.NOTIFY_FAMILY_COURT, _("Notify the family court: a guardian is needed"))
+        )
+    if indicated:
+        kinds.append(
+            (
+                TaskKind.NOTIFY_POLICE,
+                _("Notify the police: a child may be a victim of trafficking"),
+            )
+        )
+    for kind, title in kinds:
+        task = CaseTask.objects.create(
+            case=case,
+            kind=kind,
+            title=title,
+            due_on=due,
+            assignee=actor,
+            created_by=actor,
+            required=True,
+        )
+        workflow_events.task_added(actor=actor, task=task)
 
 
 def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[CaseError]]:
@@ -161,6 +212,19 @@ def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[CaseError]]:
             elif value is not None and value > timezone.localdate():
                 errors.append(CaseError(name, _("The date cannot be in the future.")))
             values[name] = value
+        elif name == "is_child":
+            values[name] = bool(value)
+        elif name == "guardian_court":
+            text = str(value or "").strip()
+            if len(text) > 200:
+                errors.append(CaseError(name, _("At most %(count)d characters.") % {"count": 200}))
+            values[name] = text
+        elif name == "guardian_appointed_on":
+            if value is not None and not isinstance(value, datetime.date):
+                errors.append(CaseError(name, _("Enter a valid date.")))
+            elif value is not None and value > timezone.localdate():
+                errors.append(CaseError(name, _("The date cannot be in the future.")))
+            values[name] = value
         elif name == "safety_concerns":
             text = str(value or "").strip()
             if len(text) > MAX_TEXT:
@@ -169,6 +233,17 @@ def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[CaseError]]:
                 )
             values[name] = text
     return values, errors
+
+
+def _unused_closure_approval(case: Case) -> CaseApproval | None:
+    """The approved closure request not used by an earlier closing: a reopened case
+    needs a new approval to close again."""
+    return (
+        CaseApproval.objects.select_for_update()
+        .filter(case=case, kind="closure", status="approved", used_at__isnull=True)
+        .order_by("decided_at")
+        .first()
+    )
 
 
 def _decision_errors(case: Case) -> list[CaseError]:
@@ -213,10 +288,35 @@ def case_update(
     for name in changed:
         setattr(locked, name, values[name])
     errors += _decision_errors(locked)
+    closure = None
+    closing = (
+        "status" in changed
+        and locked.status in CLOSED_STATUSES
+        and before_status not in CLOSED_STATUSES
+    )
+    if closing and locked.tasks.filter(required=True, done_at__isnull=True).exists():
+        errors.append(
+            CaseError(
+                "status",
+                _("A required notification is still open: do it and mark it done first."),
+            )
+        )
+    if closing:
+        closure = _unused_closure_approval(locked)
+        if closure is None:
+            errors.append(
+                CaseError(
+                    "status",
+                    _("Closing a case needs a supervisor's approval: request the closure first."),
+                )
+            )
     if errors:
         raise CaseInvalid(errors)
     if not changed:
         return locked
+    if closure is not None:
+        closure.used_at = timezone.now()
+        closure.save(update_fields=["used_at", "updated_at"])
     if "status" in changed:
         locked.closed_at = timezone.now() if locked.status in CLOSED_STATUSES else None
     locked.version = F("version") + 1

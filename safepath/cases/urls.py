@@ -1,13 +1,76 @@
 from django.urls import path
 
-from safepath.cases import views
+from safepath.cases import assistance_views, report_views, views, workflow_views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("open/", views.case_open, name="open"),
+    path("my-work/", workflow_views.my_work, name="my_work"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/edit/", views.case_edit, name="edit"),
     path("<uuid:case_id>/notes/", views.case_note, name="note"),
     path("<uuid:case_id>/assign/", views.case_assign, name="assign"),
+    path("<uuid:case_id>/approvals/", workflow_views.approval_request, name="approval_request"),
+    path(
+        "<uuid:case_id>/approvals/<uuid:approval_id>/decide/",
+        workflow_views.approval_decide,
+        name="approval_decide",
+    ),
+    path("<uuid:case_id>/plan/", workflow_views.plan_add, name="plan_add"),
+    path("<uuid:case_id>/plan/<uuid:item_id>/done/", workflow_views.plan_done, name="plan_done"),
+    path("<uuid:case_id>/tasks/", workflow_views.task_add, name="task_add"),
+    path("<uuid:case_id>/tasks/<uuid:task_id>/done/", workflow_views.task_done, name="task_done"),
+]
+
+# Direct assistance, stock and shelter (assistance_views).
+urlpatterns += [
+    path("<uuid:case_id>/assistance/", assistance_views.case_assistance, name="assistance"),
+    path("stock/", assistance_views.stock_list, name="stock"),
+    path("stock/<uuid:warehouse_id>/", assistance_views.warehouse_detail, name="warehouse"),
+    path(
+        "stock/<uuid:warehouse_id>/receipts/",
+        assistance_views.warehouse_receipt,
+        name="warehouse_receipt",
+    ),
+    path(
+        "stock/<uuid:warehouse_id>/transfers/",
+        assistance_views.warehouse_transfer,
+        name="warehouse_transfer",
+    ),
+    path(
+        "stock/<uuid:warehouse_id>/thresholds/",
+        assistance_views.warehouse_threshold,
+        name="warehouse_threshold",
+    ),
+    path("shelters/", assistance_views.shelter_list, name="shelters"),
+    path("shelters/<uuid:shelter_id>/", assistance_views.shelter_detail, name="shelter"),
+    path(
+        "shelters/<uuid:shelter_id>/admissions/",
+        assistance_views.shelter_admit,
+        name="shelter_admit",
+    ),
+    path(
+        "shelters/<uuid:shelter_id>/stays/<uuid:stay_id>/departure/",
+        assistance_views.shelter_depart,
+        name="shelter_depart",
+    ),
+]
+
+# Reports to law enforcement (report_views): every transition is a POST.
+urlpatterns += [
+    path("<uuid:case_id>/reports/new/", report_views.report_create, name="report_create"),
+    path("reports/<uuid:report_id>/", report_views.report_detail, name="report_detail"),
+    path("reports/<uuid:report_id>/edit/", report_views.report_edit, name="report_edit"),
+    path("reports/<uuid:report_id>/submit/", report_views.report_submit, name="report_submit"),
+    path("reports/<uuid:report_id>/approve/", report_views.report_approve, name="report_approve"),
+    path("reports/<uuid:report_id>/reject/", report_views.report_reject, name="report_reject"),
+    path("reports/<uuid:report_id>/send/", report_views.report_send, name="report_send"),
+    path(
+        "reports/<uuid:report_id>/acknowledge/",
+        report_views.report_acknowledge,
+        name="report_acknowledge",
+    ),
+    path("reports/<uuid:report_id>/outcome/", report_views.report_outcome, name="report_outcome"),
+    path("reports/<uuid:report_id>/pdf/", report_views.report_pdf, name="report_pdf"),
 ]

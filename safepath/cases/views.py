@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepath.accounts import policies
-from safepath.cases import events, selectors, services
+from safepath.cases import events, selectors, services, timeline
 from safepath.cases.forms import AssignForm, CaseForm, NoteForm
 from safepath.cases.models import Case
 from safepath.cases.services import EDITABLE
+from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, PlanItemForm, TaskForm
 from safepath.core.decorators import capability_required
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.core.http import AuthedRequest
@@ -82,7 +83,7 @@ def case_detail(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
             "case": case,
             "show_identity": _show_identity(request, case),
             "can_change": can_change,
-            "timeline": selectors.timeline_of(case),
+            "timeline": timeline.lines(selectors.timeline_of(case)),
             "notes": selectors.notes_of(case),
             "note_form": NoteForm() if can_change else None,
             "assign_form": AssignForm(
@@ -92,8 +93,28 @@ def case_detail(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
             if can_assign
             else None,
             "labels": _labels(case),
+            **_workflow(request, case, can_change=can_change),
         },
     )
+
+
+def _workflow(request: AuthedRequest, case: Case, *, can_change: bool) -> dict[str, Any]:
+    """Approvals, plan and tasks of the case page, with the forms the user may use."""
+    return {
+        "approvals": selectors.approvals_of(case),
+        "plan_items": selectors.plan_of(case),
+        "tasks": selectors.tasks_of(case),
+        "can_approve": selectors.can_approve(request.user, case),
+        "approval_form": ApprovalRequestForm() if can_change else None,
+        "decision_form": DecisionForm(),
+        "plan_form": PlanItemForm() if can_change else None,
+        "task_form": TaskForm(
+            queryset=selectors.assignable_caseworkers(request.user, case),
+            initial={"assignee": case.owner_id},
+        )
+        if can_change
+        else None,
+    }
 
 
 def _labels(case: Case) -> dict[str, list[str]]:

@@ -149,3 +149,30 @@ class RiskLevel(models.TextChoices):
     LOW = "low", pgettext_lazy("risk level", "Low")
     MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
     HIGH = "high", pgettext_lazy("risk level", "High")
+
+
+class GuardianStatus(models.TextChoices):
+    """A child's legal guardian (in Poland appointed by a family court)."""
+
+    APPOINTED = "appointed", _lazy("Appointed")
+    REQUESTED = "requested", _lazy("Requested from the family court")
+    NOT_APPOINTED = "not_appointed", _lazy("Not appointed")
+
+
+class SupportPlanType(models.TextChoices):  # spl_Type, plus leaving care (safepath's own)
+    EDUCATION = "Education", _lazy("Education")
+    FINANCIAL = "Financial", _lazy("Financial")
+    HEALTH = "Health", _lazy("Health")
+    LABOUR_REHABILITATION = (
+        "LabourExploitationRehabilitation",
+        _lazy("Rehabilitation after labour exploitation"),
+    )
+    LEGAL = "Legal", _lazy("Legal")
+    LIVELIHOOD = "Livelihood", _lazy("Livelihood")
+    RIGHTS_BASED_TRAINING = "RightsBasedTraining", _lazy("Rights-based training")
+    SEXUAL_REHABILITATION = (
+        "SexualExploitationRehabilitation",
+        _lazy("Rehabilitation after sexual exploitation"),
+    )
+    SOCIAL_CARE = "SocialCare", _lazy("Social care")
+    LEAVING_CARE = "LeavingCare", _lazy("Leaving foster care (young people)")

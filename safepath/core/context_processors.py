@@ -18,6 +18,8 @@ def safepath(request: HttpRequest) -> dict[str, Any]:
             "people": signed_in and policies.can(user, "person.view"),  # type: ignore[arg-type]
             "cases": signed_in and policies.can(user, "case.view"),  # type: ignore[arg-type]
             "screenings": signed_in and policies.can(user, "screening.view"),  # type: ignore[arg-type]
+            "stock": signed_in and policies.can(user, "stock.view"),  # type: ignore[arg-type]
+            "shelters": signed_in and policies.can(user, "shelter.view"),  # type: ignore[arg-type]
             "manage": signed_in and policies.can(user, "user.manage"),  # type: ignore[arg-type]
             "catalogues": signed_in and policies.can(user, "catalogue.manage"),  # type: ignore[arg-type]
             "audit": signed_in and policies.can(user, "audit.view"),  # type: ignore[arg-type]

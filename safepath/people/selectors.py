@@ -2,8 +2,9 @@
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from safepath.accounts import policies
 from safepath.accounts.models import User
@@ -104,3 +105,20 @@ def current_consent(
     if recipient_id is not None:
         consents = consents.filter(recipient_id=recipient_id)
     return consents.order_by("-recorded_at", "-id").first()
+
+
+def valid_consent(person: Person, *, purpose: str, organisation_id: int | None) -> Consent | None:
+    """The person's latest decision for `purpose` (general, or for that organisation),
+    when it is a consent that has not expired; None otherwise. A withdrawal is a later
+    decision, so it wins."""
+    latest = (
+        person.consents.filter(purpose=purpose)
+        .filter(Q(recipient__isnull=True) | Q(recipient_id=organisation_id))
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    if latest is None or not latest.given:
+        return None
+    if latest.expires_on is not None and latest.expires_on < timezone.localdate():
+        return None
+    return latest

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepath.accounts import policies
@@ -15,6 +13,7 @@ from safepath.accounts.models import User
 from safepath.core.exceptions import NotAllowed
 from safepath.people import services as people_services
 from safepath.people.models import SPOKEN_LANGUAGES, Consent, ConsentMethod, ConsentPurpose, Person
+from safepath.people.selectors import valid_consent
 from safepath.people.validators import validate_voivodeship
 from safepath.screening import events, vulnerability
 from safepath.screening.catalogues import registry
@@ -54,19 +53,11 @@ class ScreeningInvalid(ValueError):
 
 
 def valid_data_processing_consent(person: Person, *, actor: User) -> Consent | None:
-    """The person's latest decision on data processing (general, or for the actor's
-    organisation), when it is a consent that has not expired."""
-    latest = (
-        person.consents.filter(purpose=ConsentPurpose.DATA_PROCESSING)
-        .filter(Q(recipient__isnull=True) | Q(recipient_id=actor.organisation_id))
-        .order_by("-recorded_at", "-id")
-        .first()
+    """The person's valid consent to data processing (general, or for the actor's
+    organisation)."""
+    return valid_consent(
+        person, purpose=ConsentPurpose.DATA_PROCESSING, organisation_id=actor.organisation_id
     )
-    if latest is None or not latest.given:
-        return None
-    if latest.expires_on is not None and latest.expires_on < timezone.localdate():
-        return None
-    return latest
 
 
 def _codes(codes: Sequence[str]) -> str:

@@ -33,3 +33,11 @@ def screening_a(cast: Cast, person_a: Person) -> Screening:
 @pytest.fixture
 def case_a(cast: Cast, screening_a: Screening) -> Case:
     return case_open(actor=cast.caseworker_a, screening=screening_a)
+
+
+def approve_closure(cast: Cast, case: Case) -> None:
+    """Caseworker A asks to close the case and supervisor A approves."""
+    from safepath.cases.workflow_services import approval_decide, approval_request
+
+    approval = approval_request(actor=cast.caseworker_a, case=case, kind="closure")
+    approval_decide(actor=cast.supervisor_a, approval=approval, approve=True)

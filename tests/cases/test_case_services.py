@@ -13,7 +13,7 @@ from safepath.people import services as people_services
 from safepath.people.models import Person
 from safepath.screening.models import Screening
 from safepath.screening.services import Location, screening_create
-from tests.cases.conftest import INDICATED
+from tests.cases.conftest import INDICATED, approve_closure
 from tests.conftest import Cast
 
 
@@ -65,6 +65,7 @@ def test_a_case_needs_consent_and_only_one_open_case_per_person(
         case_open(actor=cast.caseworker_a, person=person_a)
     assert [e.field for e in raised.value.errors] == ["person"]
     # Once closed, a new case may be opened.
+    approve_closure(cast, case)
     case_update(actor=cast.caseworker_a, case=case, data={"status": "Closed"}, expected_version=1)
     assert case_open(actor=cast.caseworker_a, person=person_a).pk != case.pk
 
@@ -137,7 +138,31 @@ def test_bad_values_are_named_and_nothing_is_written(
     assert not CaseEvent.objects.filter(case=case_a, kind="changed").exists()
 
 
+def test_closing_needs_an_approved_closure_and_uses_it_up(cast: Cast, case_a: Case) -> None:
+    with pytest.raises(CaseInvalid) as raised:
+        case_update(
+            actor=cast.caseworker_a, case=case_a, data={"status": "Closed"}, expected_version=1
+        )
+    assert [e.field for e in raised.value.errors] == ["status"]
+    approve_closure(cast, case_a)
+    case = case_update(
+        actor=cast.caseworker_a, case=case_a, data={"status": "Closed"}, expected_version=1
+    )
+    case = case_update(
+        actor=cast.caseworker_a, case=case, data={"status": "Active"}, expected_version=2
+    )
+    # Reopened: closing again needs a new approval.
+    with pytest.raises(CaseInvalid):
+        case_update(
+            actor=cast.caseworker_a,
+            case=case,
+            data={"status": "ClosedReferred"},
+            expected_version=3,
+        )
+
+
 def test_closing_records_when_and_the_timeline_says_so(cast: Cast, case_a: Case) -> None:
+    approve_closure(cast, case_a)
     case = case_update(
         actor=cast.caseworker_a, case=case_a, data={"status": "Closed"}, expected_version=1
     )

@@ -132,6 +132,12 @@ def test_openapi_schema_is_public_and_holds_no_records(client: Client, person_a:
         "/api/v1/screenings/{screening_id}",
         "/api/v1/cases",
         "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/assistance",
+        "/api/v1/cases/{case_id}/law-enforcement-reports",
+        "/api/v1/cases/{case_id}/law-enforcement-reports/{report_id}/pdf",
+        "/api/v1/cases/{case_id}/plan",
+        "/api/v1/cases/{case_id}/approvals",
+        "/api/v1/cases/{case_id}/approvals/{approval_id}/decision",
     }
     text = response.content.decode()
     assert person_a.code not in text

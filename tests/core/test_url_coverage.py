@@ -48,6 +48,57 @@ CASE_API_ACCESS = (
     f"{CASE_API}::test_roles_without_cases_get_404_and_analysts_read_without_identity",
     f"{CASE_API}::test_anonymous_is_401_and_nothing_is_written",
 )
+WORKFLOW = "tests/cases/test_workflow.py"
+WORKFLOW_PAGES = (
+    f"{WORKFLOW}::test_outsiders_and_roles_without_reach_get_404_and_nothing_is_written",
+    f"{WORKFLOW}::test_anonymous_is_sent_to_sign_in",
+)
+WORKFLOW_API = (f"{WORKFLOW}::test_the_api_answers_404_to_outsiders_and_writes_nothing",)
+ASSISTANCE = "tests/cases/test_assistance.py"
+ASSISTANCE_PAGE = (
+    f"{ASSISTANCE}::test_outsider_gets_404_like_a_missing_case_and_nothing_is_written_or_logged_as_read",
+    f"{ASSISTANCE}::test_roles_without_assistance_get_404_and_nothing_is_written",
+    f"{ASSISTANCE}::test_analyst_reads_the_assistance_without_identity_and_cannot_record",
+    f"{ASSISTANCE}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+ASSISTANCE_API = "tests/cases/test_assistance_api.py"
+ASSISTANCE_API_ACCESS = (
+    f"{ASSISTANCE_API}::test_another_organisation_gets_404_like_a_missing_case_and_nothing_is_written",
+    f"{ASSISTANCE_API}::test_a_warehouse_of_another_organisation_is_404_like_a_missing_one",
+    f"{ASSISTANCE_API}::test_roles_without_assistance_get_404_and_analysts_only_read",
+    f"{ASSISTANCE_API}::test_anonymous_is_401_and_nothing_is_written",
+)
+STOCK = "tests/cases/test_stock.py"
+STOCK_ACCESS = (
+    f"{STOCK}::test_outsider_gets_404_like_a_missing_warehouse_and_nothing_changes",
+    f"{STOCK}::test_roles_without_stock_get_404_on_every_stock_page_and_nothing_changes",
+    f"{STOCK}::test_caseworker_sees_the_stock_but_cannot_change_it",
+    f"{STOCK}::test_anonymous_is_sent_to_sign_in_and_nothing_changes",
+)
+SHELTERS = "tests/cases/test_shelters.py"
+SHELTER_ACCESS = (
+    f"{SHELTERS}::test_outsider_gets_404_like_a_missing_shelter_and_nothing_is_written",
+    f"{SHELTERS}::test_roles_without_shelters_get_404_and_nothing_is_written",
+    f"{SHELTERS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+REPORTS = "tests/cases/test_reports_pages.py"
+REPORT_PAGE_ACCESS = (
+    f"{REPORTS}::test_outsiders_get_404_on_every_report_page_and_nothing_is_written",
+    f"{REPORTS}::test_roles_without_reports_get_404_and_nothing_is_written",
+    f"{REPORTS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+REPORT_PDF = "tests/cases/test_reports_pdf.py"
+REPORTS_API = "tests/cases/test_reports_api.py"
+REPORT_API_ACCESS = (
+    f"{REPORTS_API}::test_another_organisation_gets_404_like_a_missing_case_and_nothing_is_written",
+    f"{REPORTS_API}::test_roles_without_reports_get_404_and_nothing_is_written",
+    f"{REPORTS_API}::test_anonymous_is_401_and_nothing_is_written",
+)
+REPORT_API_PDF = (
+    *REPORT_API_ACCESS,
+    f"{REPORTS_API}::test_a_bearer_token_never_gets_the_pdf",
+    f"{REPORTS_API}::test_a_browser_session_gets_the_pdf_only_after_reauthenticating",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
@@ -132,6 +183,26 @@ REGISTRY: dict[str, Entry] = {
     "cases:edit": CASE_PAGE_ACCESS,
     "cases:note": CASE_PAGE_ACCESS,
     "cases:assign": (*CASE_PAGE_ACCESS, f"{CASE_PAGES}::test_notes_and_assignment"),
+    "cases:my_work": WORKFLOW_PAGES,
+    "cases:approval_request": WORKFLOW_PAGES,
+    "cases:approval_decide": (
+        *WORKFLOW_PAGES,
+        f"{WORKFLOW}::test_the_pages_request_decide_add_and_mark_done",
+    ),
+    "cases:plan_add": WORKFLOW_PAGES,
+    "cases:plan_done": WORKFLOW_PAGES,
+    "cases:task_add": WORKFLOW_PAGES,
+    "cases:task_done": WORKFLOW_PAGES,
+    "api:list_plan": WORKFLOW_API,
+    "GET /api/v1/cases/{case_id}/plan": WORKFLOW_API,
+    "api:add_plan_item": WORKFLOW_API,
+    "POST /api/v1/cases/{case_id}/plan": WORKFLOW_API,
+    "api:list_approvals": WORKFLOW_API,
+    "GET /api/v1/cases/{case_id}/approvals": WORKFLOW_API,
+    "api:request_approval": WORKFLOW_API,
+    "POST /api/v1/cases/{case_id}/approvals": WORKFLOW_API,
+    "api:decide_approval": (*WORKFLOW_API, f"{WORKFLOW}::test_the_api_plan_and_approvals"),
+    "POST /api/v1/cases/{case_id}/approvals/{approval_id}/decision": WORKFLOW_API,
     "api:create_case": CASE_API_ACCESS,
     "POST /api/v1/cases": CASE_API_ACCESS,
     "api:list_cases": CASE_API_ACCESS,
@@ -140,6 +211,44 @@ REGISTRY: dict[str, Entry] = {
     "GET /api/v1/cases/{case_id}": CASE_API_ACCESS,
     "api:patch_case": CASE_API_ACCESS,
     "PATCH /api/v1/cases/{case_id}": CASE_API_ACCESS,
+    # --- reports to law enforcement ---------------------------------------------------
+    "cases:report_create": REPORT_PAGE_ACCESS,
+    "cases:report_detail": REPORT_PAGE_ACCESS,
+    "cases:report_edit": REPORT_PAGE_ACCESS,
+    "cases:report_submit": REPORT_PAGE_ACCESS,
+    "cases:report_approve": (
+        *REPORT_PAGE_ACCESS,
+        f"{REPORTS}::test_self_approval_is_refused_on_the_web",
+    ),
+    "cases:report_reject": REPORT_PAGE_ACCESS,
+    "cases:report_send": REPORT_PAGE_ACCESS,
+    "cases:report_acknowledge": REPORT_PAGE_ACCESS,
+    "cases:report_outcome": REPORT_PAGE_ACCESS,
+    "cases:report_pdf": (
+        *REPORT_PAGE_ACCESS,
+        f"{REPORT_PDF}::test_a_session_without_a_recent_password_is_sent_to_reauthenticate_and_nothing_is_made",
+        f"{REPORT_PDF}::test_a_password_check_older_than_five_minutes_is_asked_again",
+    ),
+    "api:list_law_enforcement_reports": REPORT_API_ACCESS,
+    "GET /api/v1/cases/{case_id}/law-enforcement-reports": REPORT_API_ACCESS,
+    "api:create_law_enforcement_report": REPORT_API_ACCESS,
+    "POST /api/v1/cases/{case_id}/law-enforcement-reports": REPORT_API_ACCESS,
+    "api:law_enforcement_report_pdf": REPORT_API_PDF,
+    "GET /api/v1/cases/{case_id}/law-enforcement-reports/{report_id}/pdf": REPORT_API_PDF,
+    "cases:assistance": ASSISTANCE_PAGE,
+    "api:list_case_assistance": ASSISTANCE_API_ACCESS,
+    "GET /api/v1/cases/{case_id}/assistance": ASSISTANCE_API_ACCESS,
+    "api:record_case_assistance": ASSISTANCE_API_ACCESS,
+    "POST /api/v1/cases/{case_id}/assistance": ASSISTANCE_API_ACCESS,
+    "cases:stock": STOCK_ACCESS,
+    "cases:warehouse": STOCK_ACCESS,
+    "cases:warehouse_receipt": STOCK_ACCESS,
+    "cases:warehouse_transfer": STOCK_ACCESS,
+    "cases:warehouse_threshold": STOCK_ACCESS,
+    "cases:shelters": SHELTER_ACCESS,
+    "cases:shelter": SHELTER_ACCESS,
+    "cases:shelter_admit": SHELTER_ACCESS,
+    "cases:shelter_depart": SHELTER_ACCESS,
     # --- screening pages ------------------------------------------------------------
     "screening:list": (
         f"{SCREENING_PAGES}::test_outsider_list_shows_none_of_organisation_a",
@@ -296,7 +405,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
     assert "GET /api/v1/people/{person_id}" in routes
     assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
-    assert len(api_operations()) == 12
+    assert len(api_operations()) == 22
 
 
 def test_every_route_has_a_rule_or_a_proving_test() -> None:

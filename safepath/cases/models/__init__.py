@@ -1,5 +1,47 @@
 """The cases app's models, one module per part of the work (case, assistance, reports, ...)."""
 
+from safepath.cases.models.assistance import (
+    Assistance,
+    AssistanceKind,
+    MovementType,
+    Shelter,
+    ShelterStay,
+    StockBalance,
+    StockItem,
+    StockMovement,
+    Warehouse,
+)
 from safepath.cases.models.case import Case, CaseEvent, CaseNote
+from safepath.cases.models.reports import LawEnforcementReport, ReportPerpetrator, ReportPlace
+from safepath.cases.models.workflow import (
+    ApprovalKind,
+    ApprovalStatus,
+    CaseApproval,
+    CaseTask,
+    PlanItem,
+    TaskKind,
+)
 
-__all__ = ["Case", "CaseEvent", "CaseNote"]
+__all__ = [
+    "ApprovalKind",
+    "ApprovalStatus",
+    "Assistance",
+    "AssistanceKind",
+    "Case",
+    "CaseApproval",
+    "CaseEvent",
+    "CaseNote",
+    "CaseTask",
+    "LawEnforcementReport",
+    "MovementType",
+    "PlanItem",
+    "ReportPerpetrator",
+    "ReportPlace",
+    "Shelter",
+    "ShelterStay",
+    "StockBalance",
+    "StockItem",
+    "StockMovement",
+    "TaskKind",
+    "Warehouse",
+]

@@ -17,8 +17,10 @@ from safepath.cases.vocabularies import (
     CLOSED_STATUSES,
     CaseStatus,
     DecidingOrganisation,
+    GuardianStatus,
     RelationshipToTrafficker,
     RiskLevel,
+    SupportPlanType,
     TraffickingStatus,
 )
 from safepath.core.fields import EncryptedTextField
@@ -70,6 +72,17 @@ class Case(TimeStampedModel, OrganisationRecord):
         max_length=16,
         choices=RelationshipToTrafficker.choices,
         blank=True,
+    )
+
+    # Children's safeguards.
+    is_child = models.BooleanField(_lazy("child"), default=False)
+    guardian_status = models.CharField(
+        _lazy("legal guardian"), max_length=16, choices=GuardianStatus.choices, blank=True
+    )
+    guardian_court = models.CharField(_lazy("family court"), max_length=200, blank=True)
+    guardian_appointed_on = models.DateField(_lazy("guardian appointed on"), null=True, blank=True)
+    support_plan_type = models.CharField(
+        _lazy("support plan"), max_length=40, choices=SupportPlanType.choices, blank=True
     )
 
     risk_level = models.CharField(

@@ -1,0 +1,80 @@
+"""The case timeline in words: one sentence per `CaseEvent`, in the reader's language.
+Events hold codes; the words are made here, so a new kind of event needs one line."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from safepath.cases.models import ApprovalKind, ApprovalStatus, CaseEvent, TaskKind
+from safepath.cases.vocabularies import CaseStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    event: CaseEvent
+    text: str
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def describe(event: CaseEvent) -> str:
+    d = event.detail or {}
+    kind = event.kind
+    if kind == "opened":
+        return _("Case opened")
+    if kind == "changed":
+        return _("Changed: %(count)d field(s)") % {"count": len(d.get("fields", []))}
+    if kind == "status":
+        return _("Status: %(before)s → %(after)s") % {
+            "before": _label(CaseStatus.choices, d.get("before", "")),
+            "after": _label(CaseStatus.choices, d.get("after", "")),
+        }
+    if kind == "assigned":
+        return _("Assigned to %(owner)s") % {"owner": d.get("owner", "")}
+    if kind == "note":
+        return _("Note added")
+    if kind == "approval_requested":
+        return _("Approval requested: %(what)s") % {
+            "what": _label(ApprovalKind.choices, d.get("approval", ""))
+        }
+    if kind == "approval_decided":
+        return _("%(what)s: %(decision)s") % {
+            "what": _label(ApprovalKind.choices, d.get("approval", "")),
+            "decision": _label(ApprovalStatus.choices, d.get("status", "")),
+        }
+    if kind == "plan":
+        return _("Case plan changed")
+    if kind == "task_added":
+        return _("%(task)s added for %(who)s") % {
+            "task": _label(TaskKind.choices, d.get("task", "")),
+            "who": d.get("assignee", ""),
+        }
+    if kind == "task_done":
+        return _("%(task)s done") % {"task": _label(TaskKind.choices, d.get("task", ""))}
+    if kind == "assistance":
+        return _("Assistance recorded")
+    if kind.startswith("report_"):
+        return _report(kind.removeprefix("report_"))
+    return kind
+
+
+def _report(action: str) -> str:
+    texts = {
+        "created": _("Law-enforcement report drafted"),
+        "changed": _("Law-enforcement report changed"),
+        "submitted": _("Law-enforcement report sent for approval"),
+        "approved": _("Law-enforcement report approved"),
+        "rejected": _("Law-enforcement report returned to draft"),
+        "sent": _("Law-enforcement report sent"),
+        "acknowledged": _("Law-enforcement report acknowledged"),
+        "outcome": _("Outcome of the law-enforcement report recorded"),
+        "pdf": _("Law-enforcement report PDF generated"),
+    }
+    return texts.get(action, _("Law-enforcement report updated"))
+
+
+def lines(events: Any) -> list[Line]:
+    return [Line(event, describe(event)) for event in events]
