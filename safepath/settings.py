@@ -164,6 +164,12 @@ else:
 SAFEPATH_PRIVATE_DIR = Path(env_str("SAFEPATH_PRIVATE_DIR", str(VAR_DIR / "private")))
 # The web upload of offline submissions; larger files go through `safepath screening import`.
 SAFEPATH_IMPORT_MAX_BYTES = env_int("SAFEPATH_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Days a closed case keeps its identity and free text before `safepath cases retention`
+# anonymises it (default five years). Zero or less would anonymise every closed case at
+# once: refused.
+SAFEPATH_CASE_RETENTION_DAYS = env_int("SAFEPATH_CASE_RETENTION_DAYS", 1826)
+if SAFEPATH_CASE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("SAFEPATH_CASE_RETENTION_DAYS must be at least 1")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -66,7 +66,9 @@ def reports_of_case(actor: User, case: Case) -> QuerySet[LawEnforcementReport]:
 
 
 def can_prepare(actor: User, case: Case) -> bool:
-    return policies.in_scope(actor, "report.prepare", case, owner_field="owner")
+    return case.anonymised_at is None and policies.in_scope(
+        actor, "report.prepare", case, owner_field="owner"
+    )
 
 
 def can_approve(actor: User, report: LawEnforcementReport) -> bool:

@@ -45,6 +45,7 @@ from safepath.cases.report_content import (
     too_long,
 )
 from safepath.cases.report_pdf import render as render_pdf
+from safepath.cases.services import is_anonymised
 from safepath.core.exceptions import ConflictError, NotAllowed
 
 __all__ = [
@@ -83,6 +84,19 @@ class ReauthenticationRequired(Exception):
 def _require_prepare(actor: User, case: Case) -> None:
     if not policies.in_scope(actor, "report.prepare", case, **BY_OWNER):
         raise NotAllowed("report.prepare")
+    _refuse_if_anonymised(case)
+
+
+def _refuse_if_anonymised(case: Case, *, lock: bool = True) -> None:
+    """A statistical record now: no more text on it. Writes to the content lock the case
+    row first (as the retention run does), so none slips in while it is anonymised; the
+    decisions, which lock the report first, read it without a lock instead, so that the
+    two orders of locking never meet."""
+    anonymised = is_anonymised(case) if lock else case.anonymised_at is not None
+    if anonymised:
+        raise ReportInvalid(
+            [ReportError("case", _("This case was anonymised: it can no longer be changed."))]
+        )
 
 
 def _write_rows(report: LawEnforcementReport, clean: Clean) -> None:
@@ -258,6 +272,7 @@ def report_submit(
 def _require_decider(actor: User, locked: LawEnforcementReport, verb: str) -> None:
     if not policies.in_scope(actor, "report.approve", locked.case, **BY_OWNER):
         raise NotAllowed("report.approve")
+    _refuse_if_anonymised(locked.case, lock=False)
     if locked.status != ReportStatus.AWAITING_APPROVAL:
         raise _wrong_state(
             locked,

@@ -35,7 +35,10 @@ def access_case(*, actor: User, case_id: uuid.UUID | str, purpose: str, via: str
 
 
 def can_change(actor: User, case: Case) -> bool:
-    return policies.in_scope(actor, "case.change", case, owner_field="owner")
+    """In reach, and not anonymised (an anonymised case takes no more changes)."""
+    return case.anonymised_at is None and policies.in_scope(
+        actor, "case.change", case, owner_field="owner"
+    )
 
 
 def can_assign(actor: User, case: Case) -> bool:

@@ -235,6 +235,27 @@ def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[CaseError]]:
     return values, errors
 
 
+def is_anonymised(case: Case) -> bool:
+    """Whether the case was anonymised (retention or erasure), read with the case row
+    locked, so that a write checking it cannot slip in while the case is anonymised."""
+    stamp = (
+        Case.objects.select_for_update()
+        .filter(pk=case.pk)
+        .values_list("anonymised_at", flat=True)
+        .first()
+    )
+    return stamp is not None
+
+
+def refuse_if_anonymised(case: Case) -> None:
+    """An anonymised case is a statistical record: text written to it later would
+    outlive the retention period, so it takes no more changes."""
+    if is_anonymised(case):
+        raise CaseInvalid(
+            [CaseError("case", _("This case was anonymised: it can no longer be changed."))]
+        )
+
+
 def _unused_closure_approval(case: Case) -> CaseApproval | None:
     """The approved closure request not used by an earlier closing: a reopened case
     needs a new approval to close again."""
@@ -279,6 +300,7 @@ def case_update(
     `ConflictError` and nothing is written."""
     if not policies.in_scope(actor, "case.change", case, **OWNER):
         raise NotAllowed("case.change")
+    refuse_if_anonymised(case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise ConflictError(current_version=locked.version)
@@ -363,6 +385,7 @@ def case_assign(*, actor: User, case: Case, owner: User, via: str = "web") -> Ca
 def case_add_note(*, actor: User, case: Case, text: str, via: str = "web") -> CaseNote:
     if not policies.in_scope(actor, "case.change", case, **OWNER):
         raise NotAllowed("case.change")
+    refuse_if_anonymised(case)
     text = text.strip()
     if not text:
         raise CaseInvalid([CaseError("text", _("Write the note first."))])

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from safepath.cases.models import ApprovalKind, ApprovalStatus, CaseEvent, TaskKind
+from safepath.cases.models.retention import ErasureStatus
 from safepath.cases.vocabularies import CaseStatus
 
 
@@ -56,6 +57,12 @@ def describe(event: CaseEvent) -> str:
         return _("%(task)s done") % {"task": _label(TaskKind.choices, d.get("task", ""))}
     if kind == "assistance":
         return _("Assistance recorded")
+    if kind == "erasure_requested":
+        return _("Erasure of the person's data requested")
+    if kind == "erasure_decided":
+        return _("Erasure of the person's data: %(decision)s") % {
+            "decision": _label(ErasureStatus.choices, d.get("status", ""))
+        }
     if kind.startswith("report_"):
         return _report(kind.removeprefix("report_"))
     return kind

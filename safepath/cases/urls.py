@@ -1,12 +1,13 @@
 from django.urls import path
 
-from safepath.cases import assistance_views, report_views, views, workflow_views
+from safepath.cases import assistance_views, report_views, retention_views, views, workflow_views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("open/", views.case_open, name="open"),
     path("my-work/", workflow_views.my_work, name="my_work"),
+    path("export/htcds/", views.export_htcds, name="export_htcds"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/edit/", views.case_edit, name="edit"),
     path("<uuid:case_id>/notes/", views.case_note, name="note"),
@@ -73,4 +74,14 @@ urlpatterns += [
     ),
     path("reports/<uuid:report_id>/outcome/", report_views.report_outcome, name="report_outcome"),
     path("reports/<uuid:report_id>/pdf/", report_views.report_pdf, name="report_pdf"),
+]
+
+# Erasure requests (retention_views): ask, then a supervisor decides (approval executes).
+urlpatterns += [
+    path("<uuid:case_id>/erasure/", retention_views.erasure_request, name="erasure_request"),
+    path(
+        "<uuid:case_id>/erasure/<uuid:request_id>/decide/",
+        retention_views.erasure_decide,
+        name="erasure_decide",
+    ),
 ]

@@ -6,13 +6,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepath.accounts import policies
-from safepath.cases import events, selectors, services, timeline
+from safepath.accounts.reauthentication import reauthenticate, recently_authenticated
+from safepath.cases import events, htcds_export, selectors, services, timeline
 from safepath.cases.forms import AssignForm, CaseForm, NoteForm
 from safepath.cases.models import Case
 from safepath.cases.services import EDITABLE
@@ -37,7 +39,11 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     events.cases_listed(actor=request.user, count=len(page.object_list), via="web", filters=[])
-    return render(request, "cases/case_list.html", {"page": page})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "can_export_identity": htcds_export.may_include_identity(request.user)},
+    )
 
 
 @login_required
@@ -246,3 +252,22 @@ def case_assign(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
     else:
         messages.error(request, _("Choose a caseworker from the list."))
     return redirect(case.get_absolute_url())
+
+
+@login_required
+@capability_required("case.view")
+def export_htcds(request: AuthedRequest) -> HttpResponseBase:
+    """The cases in reach as HTCDS CSV. With `?identity=1`, for a role that may see
+    identity, the names, birth date and phone are included after a re-authentication
+    made in the last five minutes."""
+    identity = request.GET.get("identity") == "1"
+    if identity:
+        if not htcds_export.may_include_identity(request.user):
+            raise Http404
+        if not recently_authenticated(request):
+            return reauthenticate(request)
+    rows = htcds_export.export_rows(request.user, identity=identity, via="web")
+    response = StreamingHttpResponse(htcds_export.as_csv_lines(rows), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="safepath-cases-htcds.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

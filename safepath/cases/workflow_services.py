@@ -18,7 +18,7 @@ from safepath.cases.models import (
     PlanItem,
     TaskKind,
 )
-from safepath.cases.services import MAX_TEXT, OWNER, CaseError, CaseInvalid
+from safepath.cases.services import MAX_TEXT, OWNER, CaseError, CaseInvalid, refuse_if_anonymised
 from safepath.core.exceptions import NotAllowed
 
 MAX_SHORT = 200
@@ -27,6 +27,7 @@ MAX_SHORT = 200
 def _require_change(actor: User, case: Case) -> None:
     if not policies.in_scope(actor, "case.change", case, **OWNER):
         raise NotAllowed("case.change")
+    refuse_if_anonymised(case)
 
 
 def _text(field: str, value: str, *, required: bool, limit: int = MAX_TEXT) -> str:
@@ -66,6 +67,7 @@ def approval_decide(
     case = approval.case
     if not policies.in_scope(actor, "case.approve", case, **OWNER):
         raise NotAllowed("case.approve")
+    refuse_if_anonymised(case)
     locked = CaseApproval.objects.select_for_update().get(pk=approval.pk)
     errors = []
     if locked.status != ApprovalStatus.PENDING:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route
 from pytest_django.live_server_helper import LiveServer
 from pytest_playwright.pytest_playwright import CreateContextCallback
@@ -44,6 +46,9 @@ NEUTRAL_PAGE = (
 )
 
 ContextFactory = Callable[..., BrowserContext]
+
+# axe-core impacts a journey must not have.
+BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="session")
@@ -134,3 +139,30 @@ def console_errors() -> ConsoleErrors:
 @pytest.fixture
 def page(context: BrowserContext, console_errors: ConsoleErrors) -> Page:
     return console_errors.watch(context.new_page())
+
+
+def in_language(language: str, text: str) -> str:
+    """The interface text in `language`; it must be translated, not fall back to English."""
+    with translation.override(language):
+        translated = translation.gettext(text)
+    assert translated != text, f"not translated into {language}: {text!r}"
+    return translated
+
+
+class Accessibility:
+    """axe-core over each page visited; the blocking violations, with where they are."""
+
+    def __init__(self) -> None:
+        self.axe = Axe()
+        self.problems: list[str] = []
+        self.pages = 0
+
+    def check(self, page: Page) -> None:
+        self.pages += 1
+        results = self.axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in BLOCKING:
+                targets = [node["target"] for node in violation["nodes"]]
+                self.problems.append(
+                    f"{page.url}: {violation['id']} ({violation['impact']}) {targets}"
+                )

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.db.models import Model
 from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
@@ -21,47 +20,20 @@ from safepath.people import services as people_services
 from safepath.people.models import Consent, Person
 from safepath.screening.interview_texts import TEXT_VERSION
 from safepath.screening.models import Screening
-from tests.browser.conftest import ConsoleErrors, ContextFactory, screenshot
+from tests.browser.conftest import Accessibility, ConsoleErrors, ContextFactory, screenshot
+from tests.browser.conftest import in_language as _in
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "safepath-demo"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-BLOCKING = ("serious", "critical")
 
 
 def _create[M: Model](model: type[M], factory: Any, **fields: Any) -> M:
     obj = factory(**fields)
     assert isinstance(obj, model)
     return obj
-
-
-def _in(language: str, text: str) -> str:
-    """The interface text in `language`; it must be translated, not fall back to English."""
-    with translation.override(language):
-        translated = translation.gettext(text)
-    assert translated != text, f"not translated into {language}: {text!r}"
-    return translated
-
-
-class Accessibility:
-    """axe-core over each page visited; the blocking violations, with where they are."""
-
-    def __init__(self) -> None:
-        self.axe = Axe()
-        self.problems: list[str] = []
-        self.pages = 0
-
-    def check(self, page: Page) -> None:
-        self.pages += 1
-        results = self.axe.run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in BLOCKING:
-                targets = [node["target"] for node in violation["nodes"]]
-                self.problems.append(
-                    f"{page.url}: {violation['id']} ({violation['impact']}) {targets}"
-                )
 
 
 def _setup(language: str) -> tuple[User, Person]:

@@ -99,6 +99,11 @@ REPORT_API_PDF = (
     f"{REPORTS_API}::test_a_bearer_token_never_gets_the_pdf",
     f"{REPORTS_API}::test_a_browser_session_gets_the_pdf_only_after_reauthenticating",
 )
+ERASURE = "tests/cases/test_retention_erasure.py"
+ERASURE_ACCESS = (
+    f"{ERASURE}::test_outsiders_and_roles_without_reach_get_404_and_nothing_is_written",
+    f"{ERASURE}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
@@ -184,6 +189,11 @@ REGISTRY: dict[str, Entry] = {
     "cases:note": CASE_PAGE_ACCESS,
     "cases:assign": (*CASE_PAGE_ACCESS, f"{CASE_PAGES}::test_notes_and_assignment"),
     "cases:my_work": WORKFLOW_PAGES,
+    "cases:export_htcds": (
+        "tests/cases/test_htcds_export.py::test_outsiders_export_nothing_of_organisation_a",
+        "tests/cases/test_htcds_export.py::test_analysts_export_without_identity_and_cannot_ask_for_it",
+        "tests/cases/test_htcds_export.py::test_anonymous_is_sent_to_sign_in",
+    ),
     "cases:approval_request": WORKFLOW_PAGES,
     "cases:approval_decide": (
         *WORKFLOW_PAGES,
@@ -249,6 +259,11 @@ REGISTRY: dict[str, Entry] = {
     "cases:shelter": SHELTER_ACCESS,
     "cases:shelter_admit": SHELTER_ACCESS,
     "cases:shelter_depart": SHELTER_ACCESS,
+    "cases:erasure_request": ERASURE_ACCESS,
+    "cases:erasure_decide": (
+        *ERASURE_ACCESS,
+        f"{ERASURE}::test_the_page_refuses_self_approval_and_bad_input",
+    ),
     # --- screening pages ------------------------------------------------------------
     "screening:list": (
         f"{SCREENING_PAGES}::test_outsider_list_shows_none_of_organisation_a",

@@ -13,6 +13,7 @@ from safepath.cases.models.assistance import (
 )
 from safepath.cases.models.case import Case, CaseEvent, CaseNote
 from safepath.cases.models.reports import LawEnforcementReport, ReportPerpetrator, ReportPlace
+from safepath.cases.models.retention import ErasureRequest as ErasureRequest
 from safepath.cases.models.workflow import (
     ApprovalKind,
     ApprovalStatus,

@@ -93,6 +93,9 @@ class Case(TimeStampedModel, OrganisationRecord):
 
     version = models.PositiveIntegerField(default=1)
     closed_at = models.DateTimeField(_lazy("closed at"), null=True, blank=True)
+    # When identity and free text were removed (retention or erasure): from then on the
+    # case is a statistical record and takes no more changes.
+    anonymised_at = models.DateTimeField(_lazy("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -100,6 +103,12 @@ class Case(TimeStampedModel, OrganisationRecord):
             models.Index(fields=["organisation", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["owner", "-id"]),
+            # The retention run's question: closed cases not yet anonymised, oldest first.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(anonymised_at__isnull=True, closed_at__isnull=False),
+                name="case_retention_due",
+            ),
         ]
         verbose_name = _lazy("case")
         verbose_name_plural = _lazy("cases")

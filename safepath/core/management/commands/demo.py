@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from safepath.accounts.models import Organisation, Role, Team, User
-from safepath.cases.demo import create_cases
+from safepath.cases.demo import create_cases, create_relief, create_reports
 from safepath.people.demo import create_people
 from safepath.people.models import Person
 from safepath.screening.demo import create_screenings
@@ -57,7 +57,8 @@ DEMO_ACCOUNTS_TEXT = "\n".join(f"  {username:<20} {role.label}" for username, ro
 class Command(BaseCommand):
     help = (
         "Create demo organisations, users, about 300 synthetic people, their screenings and "
-        "cases (never in production)."
+        "cases, with stock, shelters, assistance and law-enforcement reports (never in "
+        "production)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -121,6 +122,8 @@ class Command(BaseCommand):
             (users["caseworker.lastrada"], None),
         ]
         people = create_people(count=people_count, actors=actors)
+        if not people:
+            return  # `demo --people 0`, which the benchmarks use, adds the accounts only
         screenings = create_screenings(
             people=people,
             anonymous_by=[
@@ -129,4 +132,6 @@ class Command(BaseCommand):
                 users["caseworker.lastrada"],
             ],
         )
-        create_cases(screenings=screenings)
+        cases = create_cases(screenings=screenings)
+        create_relief(supervisor=iom_supervisor, cases=cases)
+        create_reports(cases=cases)
