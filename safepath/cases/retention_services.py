@@ -4,7 +4,8 @@
 concerns and family court, the plan's goals, actions and who, task titles, approval
 comments, the law-enforcement reports' facts, places and what happened there,
 perpetrator descriptions, the legal ground's reason, the police's reference and the
-review comment, erasure requests' text) and deletes the case's notes. It keeps what
+review comment, erasure requests' text) and deletes the case's notes and attachments
+(their sealed files too, once the transaction commits). It keeps what
 statistics need and what identifies nobody: status and dates, the HTCDS codes
 (trafficking status, types of exploitation, industries, means of control, recruitment,
 relationship to the trafficker), risk level, the child flag and guardian status, the
@@ -49,6 +50,7 @@ from django.utils.translation import gettext as _
 from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.cases import retention_events as events
+from safepath.cases.attachment_services import delete_case_attachments
 from safepath.cases.models import (
     Case,
     CaseApproval,
@@ -130,6 +132,8 @@ def _anonymise_case(case_id: int, *, now: datetime.datetime) -> Counter[str]:
     if count := notes.count():
         notes.delete()
         removed["notes"] += count
+    if count := delete_case_attachments(case_id):  # their files go once this commits
+        removed["attachments"] += count
     _clear(PlanItem.objects.filter(case_id=case_id), PLAN_TEXT, "plan", removed)
     _clear(CaseTask.objects.filter(case_id=case_id), TASK_TEXT, "task", removed)
     _clear(CaseApproval.objects.filter(case_id=case_id), APPROVAL_TEXT, "approval", removed)

@@ -6,7 +6,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepath.cases.models import ApprovalKind, ApprovalStatus, CaseEvent, TaskKind
+from safepath.cases.models import (
+    ApprovalKind,
+    ApprovalStatus,
+    CaseEvent,
+    TaskKind,
+    TransferStatus,
+)
 from safepath.cases.models.retention import ErasureStatus
 from safepath.cases.vocabularies import CaseStatus
 
@@ -55,6 +61,14 @@ def describe(event: CaseEvent) -> str:
         }
     if kind == "task_done":
         return _("%(task)s done") % {"task": _label(TaskKind.choices, d.get("task", ""))}
+    if kind == "imported":
+        return _("Imported from an HTCDS form submission")
+    if kind == "transfer_requested":
+        return _("Transfer proposed to %(organisation)s") % {"organisation": d.get("to", "")}
+    if kind == "transfer_decided":
+        return _("Transfer %(decision)s") % {
+            "decision": _label(TransferStatus.choices, d.get("status", ""))
+        }
     if kind == "assistance":
         return _("Assistance recorded")
     if kind == "erasure_requested":

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from safepath.cases import assistance_views, report_views, retention_views, views, workflow_views
+from safepath.cases import (
+    assistance_views,
+    attachment_views,
+    report_views,
+    retention_views,
+    transfer_views,
+    views,
+    workflow_views,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -8,10 +16,12 @@ urlpatterns = [
     path("open/", views.case_open, name="open"),
     path("my-work/", workflow_views.my_work, name="my_work"),
     path("export/htcds/", views.export_htcds, name="export_htcds"),
+    path("transfers/<uuid:transfer_id>/", transfer_views.transfer_decide, name="transfer_decide"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/edit/", views.case_edit, name="edit"),
     path("<uuid:case_id>/notes/", views.case_note, name="note"),
     path("<uuid:case_id>/assign/", views.case_assign, name="assign"),
+    path("<uuid:case_id>/transfer/", transfer_views.transfer_request, name="transfer_request"),
     path("<uuid:case_id>/approvals/", workflow_views.approval_request, name="approval_request"),
     path(
         "<uuid:case_id>/approvals/<uuid:approval_id>/decide/",
@@ -83,5 +93,17 @@ urlpatterns += [
         "<uuid:case_id>/erasure/<uuid:request_id>/decide/",
         retention_views.erasure_decide,
         name="erasure_decide",
+    ),
+]
+
+# Attachments (attachment_views): upload, and an access-checked, audited download.
+urlpatterns += [
+    path(
+        "<uuid:case_id>/attachments/", attachment_views.attachment_upload, name="attachment_upload"
+    ),
+    path(
+        "<uuid:case_id>/attachments/<uuid:attachment_id>/",
+        attachment_views.attachment_download,
+        name="attachment_download",
     ),
 ]

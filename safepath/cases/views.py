@@ -18,6 +18,7 @@ from safepath.cases import events, htcds_export, selectors, services, timeline
 from safepath.cases.forms import AssignForm, CaseForm, NoteForm
 from safepath.cases.models import Case
 from safepath.cases.services import EDITABLE
+from safepath.cases.transfer_views import TransferForm
 from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, PlanItemForm, TaskForm
 from safepath.core.decorators import capability_required
 from safepath.core.exceptions import ConflictError, NotAllowed
@@ -100,6 +101,10 @@ def case_detail(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
             else None,
             "labels": _labels(case),
             **_workflow(request, case, can_change=can_change),
+            "transfers": case.transfers.select_related("to_organisation"),
+            "transfer_form": TransferForm(exclude=case.organisation_id)
+            if can_change and not case.is_closed
+            else None,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safepath.cases import selectors, workflow_services
+from safepath.cases import selectors, transfer_services, workflow_services
 from safepath.cases.models import Case
 from safepath.cases.services import CaseInvalid
 from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, PlanItemForm, TaskForm
@@ -152,5 +152,6 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "upcoming": [t for t in tasks if t.due_on >= today],
             "approvals": selectors.approvals_to_decide(request.user),
             "cases": selectors.my_open_cases(request.user),
+            "transfers": transfer_services.incoming_transfers(request.user),
         },
     )

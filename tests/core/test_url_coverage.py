@@ -104,6 +104,12 @@ ERASURE_ACCESS = (
     f"{ERASURE}::test_outsiders_and_roles_without_reach_get_404_and_nothing_is_written",
     f"{ERASURE}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
 )
+ATTACHMENTS = "tests/cases/test_attachments.py"
+ATTACHMENT_ACCESS = (
+    f"{ATTACHMENTS}::test_outsiders_get_404_and_nothing_is_written",
+    f"{ATTACHMENTS}::test_analyst_sees_that_there_are_attachments_but_cannot_open_or_add_them",
+    f"{ATTACHMENTS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
@@ -189,6 +195,13 @@ REGISTRY: dict[str, Entry] = {
     "cases:note": CASE_PAGE_ACCESS,
     "cases:assign": (*CASE_PAGE_ACCESS, f"{CASE_PAGES}::test_notes_and_assignment"),
     "cases:my_work": WORKFLOW_PAGES,
+    "cases:transfer_request": (
+        "tests/cases/test_transfers.py::test_who_may_not_gets_404_and_nothing_changes",
+        "tests/cases/test_transfers.py::test_anonymous_is_sent_to_sign_in",
+    ),
+    "cases:transfer_decide": (
+        "tests/cases/test_transfers.py::test_who_may_not_gets_404_and_nothing_changes",
+    ),
     "cases:export_htcds": (
         "tests/cases/test_htcds_export.py::test_outsiders_export_nothing_of_organisation_a",
         "tests/cases/test_htcds_export.py::test_analysts_export_without_identity_and_cannot_ask_for_it",
@@ -263,6 +276,14 @@ REGISTRY: dict[str, Entry] = {
     "cases:erasure_decide": (
         *ERASURE_ACCESS,
         f"{ERASURE}::test_the_page_refuses_self_approval_and_bad_input",
+    ),
+    "cases:attachment_upload": (
+        *ATTACHMENT_ACCESS,
+        f"{ATTACHMENTS}::test_an_anonymised_case_refuses_uploads",
+    ),
+    "cases:attachment_download": (
+        *ATTACHMENT_ACCESS,
+        f"{ATTACHMENTS}::test_download_is_an_uncached_audited_attachment",
     ),
     # --- screening pages ------------------------------------------------------------
     "screening:list": (

@@ -11,9 +11,12 @@ from safepath.cases.models.assistance import (
     StockMovement,
     Warehouse,
 )
+from safepath.cases.models.attachments import CaseAttachment as CaseAttachment
 from safepath.cases.models.case import Case, CaseEvent, CaseNote
 from safepath.cases.models.reports import LawEnforcementReport, ReportPerpetrator, ReportPlace
 from safepath.cases.models.retention import ErasureRequest as ErasureRequest
+from safepath.cases.models.transfers import CaseTransfer as CaseTransfer
+from safepath.cases.models.transfers import TransferStatus as TransferStatus
 from safepath.cases.models.workflow import (
     ApprovalKind,
     ApprovalStatus,

@@ -2,6 +2,8 @@
 
     safepath cases retention [--dry-run]
     safepath cases export-htcds --output FILE.csv --as USERNAME [--identity]
+    safepath cases import-htcds FILE --organisation CODE [--as USERNAME]
+        [--consent-method oral_witnessed|written|guardian]
 
 `retention` anonymises every case closed more than `SAFEPATH_CASE_RETENTION_DAYS` ago
 (default 1826, five years) and not anonymised yet, and the people no longer needed
@@ -17,18 +19,29 @@ way one JSON line goes to stdout: `{"cases": n, "people": n, "failed": n, "value
 the same rows as the web download). `--identity` adds the identity columns when that user
 may see identity; it is for operators with shell access to the server, who need no
 re-authentication. The export is audited. See docs/cases.md, "Export in HTCDS fields".
+
+`import-htcds` imports the submissions of IOM's HTCDS Core XLSForm as KoboToolbox and ODK
+export them (`safepath.cases.htcds_import`): a person, their consent to data processing
+and a case each. All or nothing: every bad row on stderr and exit status 1, nothing
+written; a submission already imported is skipped. On success one JSON line:
+`{"created": n, "duplicates_skipped": n}`. An unknown organisation or user, or a user
+who may not open cases, ends with exit status 2. See docs/cases.md, "HTCDS import".
 """
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepath.accounts.models import User
-from safepath.cases import htcds_export, retention_services
+from safepath.cases import htcds_export, htcds_import, retention_services
+from safepath.people.models import ConsentMethod
+from safepath.screening.import_service import MAX_ERRORS, ActorError, resolve_actor
 
 FAILED = 1
+INVALID_ROWS = 1
 BAD_INPUT = 2
 
 
@@ -52,7 +65,34 @@ class Command(BaseCommand):
             "--identity", action="store_true", help="include names, birth date and phone"
         )
 
+        imports = subcommands.add_parser(
+            "import-htcds", help="import submissions of the HTCDS Core XLSForm (Kobo, ODK)"
+        )
+        imports.add_argument("file", metavar="FILE", help="a KoboToolbox or ODK export (JSON, CSV)")
+        imports.add_argument("--organisation", required=True, metavar="CODE")
+        imports.add_argument(
+            "--as",
+            dest="actor",
+            metavar="USERNAME",
+            help="the user who opens the cases (default: the organisation's first active "
+            "supervisor)",
+        )
+        imports.add_argument(
+            "--consent-method",
+            choices=ConsentMethod.values,
+            default=ConsentMethod.ORAL_WITNESSED,
+            help="how the consent recorded by con_Consent was given (the form does not ask)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "import-htcds":
+            self._import(
+                Path(options["file"]),
+                options["organisation"],
+                options["actor"],
+                options["consent_method"],
+            )
+            return
         if options["subcommand"] == "export-htcds":
             self._export(Path(options["output"]), options["actor"], options["identity"])
             return
@@ -80,3 +120,36 @@ class Command(BaseCommand):
                 handle.write(line)
                 count += 1
         self.stdout.write(json.dumps({"cases": count, "output": str(output)}))
+
+    def _import(
+        self, path: Path, organisation_code: str, username: str | None, consent_method: str
+    ) -> None:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file", returncode=BAD_INPUT)
+        try:
+            # The whole file is checked before the organisation is looked up.
+            if errors := htcds_import.check_file(path):
+                self._report(errors)
+            try:
+                actor = resolve_actor(organisation_code, username)
+            except ActorError as exc:
+                raise CommandError(str(exc), returncode=BAD_INPUT) from exc
+            try:
+                result = htcds_import.import_file(path, actor=actor, consent_method=consent_method)
+            except htcds_import.ImportInvalid as exc:
+                self._report(exc.errors)
+            except PermissionDenied as exc:
+                raise CommandError(
+                    f"user {actor.username!r} may not register people or open cases: {exc}",
+                    returncode=BAD_INPUT,
+                ) from exc
+        except htcds_import.ImportFileError as exc:
+            raise CommandError(str(exc), returncode=INVALID_ROWS) from exc
+        self.stdout.write(json.dumps(result.summary()))
+
+    def _report(self, errors: list[htcds_import.RowError]) -> NoReturn:
+        for error in errors:
+            self.stderr.write(str(error))
+        more = f" (stopped after the first {MAX_ERRORS})" if len(errors) >= MAX_ERRORS else ""
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise CommandError(f"{len(errors)} {noun}{more}: nothing imported", returncode=INVALID_ROWS)
