@@ -36,7 +36,6 @@ identifying value.
 """
 
 import datetime
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +63,13 @@ from safepath.core.exceptions import NotAllowed
 from safepath.people import services as people_services
 from safepath.people.models import ConsentMethod, ConsentPurpose, Sex
 from safepath.people.validators import MAX_LENGTHS, normalise_phone, validate_birth_date
-from safepath.screening.imports import ImportFileError, RowError, instance_id, read_submissions
+from safepath.screening.imports import (
+    ImportFileError,
+    RowError,
+    instance_id,
+    read_submissions,
+    submission_date,
+)
 
 SOURCE: Final = "htcds"
 TIMELINE_KIND: Final = "imported"
@@ -112,7 +117,6 @@ IMPORTABLE_STATUSES: Final = (CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP)
 # Not in the HTCDS Core form: the date of an identification, as `export-htcds` writes it.
 DECISION_DATE: Final = "safepath_trafficking_status_date"
 DECIDED: Final = (TraffickingStatus.ACTUAL, TraffickingStatus.NOT_A_VICTIM)
-ISO_DATE: Final = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 
 
 class ImportInvalid(ValueError):
@@ -161,16 +165,6 @@ def _normalised(fields: Mapping[str, str]) -> dict[str, str]:
     return names
 
 
-def _date(value: str) -> datetime.date | None:
-    match = ISO_DATE.match(value)
-    if match is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
-
-
 def _not_one_of(value: str, choices: Any) -> str:
     return f"{value!r} is not one of {', '.join(choices.values)}"
 
@@ -196,7 +190,7 @@ def parse_submission(row: str, raw: Mapping[str, str]) -> HtcdsSubmission | list
     consent_date = timezone.localdate()
     for name in CONSENT_DATE_FIELDS:
         if value := fields.get(name, ""):
-            parsed = _date(value)
+            parsed = submission_date(value)
             if parsed is None:
                 errors.append((name, f"{value!r} is not a date or a date and time"))
             else:
@@ -236,7 +230,7 @@ def _person(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> dict[st
         person[target] = value
     person["date_of_birth"] = None
     if raw := fields.get("prs_Birthdate", ""):
-        birth = _date(raw) if len(raw) == len("YYYY-MM-DD") else None
+        birth = submission_date(raw) if len(raw) == len("YYYY-MM-DD") else None
         if birth is None:
             errors.append(("prs_Birthdate", "not a date (expected YYYY-MM-DD)"))
         else:
@@ -282,7 +276,7 @@ def _case(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> dict[str,
         elif values:
             case[target] = values
     if raw := fields.get(DECISION_DATE, ""):
-        decided_on = _date(raw)
+        decided_on = submission_date(raw)
         if decided_on is None:
             errors.append((DECISION_DATE, "not a date (expected YYYY-MM-DD)"))
         elif decided_on > timezone.localdate():

@@ -441,7 +441,7 @@ def parse_submission(
     )
 
 
-def _date(value: str) -> datetime.date | None:
+def submission_date(value: str) -> datetime.date | None:
     """`2025-11-30`, or the date of `2025-11-30T10:15:00.000+01:00`; None if neither."""
     match = DATE_PREFIX.match(value)
     if match is None:
@@ -472,7 +472,7 @@ def _identity(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> Ident
         errors.append(("phone", " ".join(exc.messages)))
     date_of_birth = None
     if raw := fields.get("date_of_birth", ""):
-        date_of_birth = _date(raw) if ISO_DATE.match(raw) else None
+        date_of_birth = submission_date(raw) if ISO_DATE.match(raw) else None
         if date_of_birth is None:
             errors.append(("date_of_birth", _("not a date (expected YYYY-MM-DD)")))
         else:
@@ -491,7 +491,7 @@ def _identity(fields: Mapping[str, str], errors: list[tuple[str, str]]) -> Ident
     consent_date = None
     for name in CONSENT_DATE_FIELDS:
         if value := fields.get(name, ""):
-            if (consent_date := _date(value)) is None:
+            if (consent_date := submission_date(value)) is None:
                 errors.append(
                     (name, _("%(value)r is not a date or a date and time") % {"value": value})
                 )
