@@ -62,6 +62,7 @@ from safepath.cases.models import (
     ReportPlace,
     ShelterStay,
 )
+from safepath.cases.models.history import CasePerpetrator, TraffickingEvent
 from safepath.cases.models.retention import ErasureReason, ErasureRequest, ErasureStatus
 from safepath.cases.retention_selectors import (
     PERSON_IDENTITY,
@@ -85,6 +86,8 @@ REPORT_TEXT: Final = ("facts", "legal_ground_reason", "review_comment", "police_
 PLACE_TEXT: Final = ("place", "what_happened")
 PERPETRATOR_TEXT: Final = ("description",)
 ERASURE_TEXT: Final = ("reason_detail", "decision_comment")
+HISTORY_EVENT_TEXT: Final = ("place", "description")
+CASE_PERPETRATOR_TEXT: Final = ("name", "description")
 
 
 # --- emptying fields and counting what was there ----------------------------------------
@@ -147,6 +150,10 @@ def _anonymise_case(case_id: int, *, now: datetime.datetime) -> Counter[str]:
         removed,
     )
     _clear(ErasureRequest.objects.filter(case_id=case_id), ERASURE_TEXT, "erasure", removed)
+    history = TraffickingEvent.objects.filter(case_id=case_id)
+    _clear(history, HISTORY_EVENT_TEXT, "trafficking_event", removed)
+    named = CasePerpetrator.objects.filter(case_id=case_id)
+    _clear(named, CASE_PERPETRATOR_TEXT, "case_perpetrator", removed)
     # A stale edit form must not write the text back: the version moves on.
     Case.objects.filter(pk=case_id, anonymised_at__isnull=True).update(
         anonymised_at=now, version=F("version") + 1, updated_at=now

@@ -13,6 +13,8 @@ from safepath.cases.models import (
     TaskKind,
     TransferStatus,
 )
+from safepath.cases.models.history import TraffickingEventKind
+from safepath.cases.models.reports import PerpetratorRole
 from safepath.cases.models.retention import ErasureStatus
 from safepath.cases.vocabularies import CaseStatus
 
@@ -77,6 +79,16 @@ def describe(event: CaseEvent) -> str:
         return _("Erasure of the person's data: %(decision)s") % {
             "decision": _label(ErasureStatus.choices, d.get("status", ""))
         }
+    if kind in ("trafficking_event_added", "trafficking_event_removed"):
+        what = _label(TraffickingEventKind.choices, d.get("event", ""))
+        if kind.endswith("added"):
+            return _("Trafficking event added: %(kind)s") % {"kind": what}
+        return _("Trafficking event removed: %(kind)s") % {"kind": what}
+    if kind in ("perpetrator_added", "perpetrator_removed"):
+        role = _label(PerpetratorRole.choices, d.get("role", ""))
+        if kind.endswith("added"):
+            return _("Perpetrator added: %(role)s") % {"role": role}
+        return _("Perpetrator removed: %(role)s") % {"role": role}
     if kind.startswith("report_"):
         return _report(kind.removeprefix("report_"))
     return kind

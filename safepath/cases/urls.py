@@ -3,6 +3,7 @@ from django.urls import path
 from safepath.cases import (
     assistance_views,
     attachment_views,
+    history_views,
     report_views,
     retention_views,
     transfer_views,
@@ -105,5 +106,29 @@ urlpatterns += [
         "<uuid:case_id>/attachments/<uuid:attachment_id>/",
         attachment_views.attachment_download,
         name="attachment_download",
+    ),
+]
+
+# The case's history (history_views): trafficking events and perpetrators, added and removed.
+urlpatterns += [
+    path(
+        "<uuid:case_id>/history/events/",
+        history_views.trafficking_event_add,
+        name="history_event_add",
+    ),
+    path(
+        "<uuid:case_id>/history/events/<uuid:event_id>/remove/",
+        history_views.trafficking_event_remove,
+        name="history_event_remove",
+    ),
+    path(
+        "<uuid:case_id>/history/perpetrators/",
+        history_views.perpetrator_add,
+        name="history_perpetrator_add",
+    ),
+    path(
+        "<uuid:case_id>/history/perpetrators/<uuid:perpetrator_id>/remove/",
+        history_views.perpetrator_remove,
+        name="history_perpetrator_remove",
     ),
 ]

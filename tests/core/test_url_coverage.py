@@ -110,6 +110,13 @@ ATTACHMENT_ACCESS = (
     f"{ATTACHMENTS}::test_analyst_sees_that_there_are_attachments_but_cannot_open_or_add_them",
     f"{ATTACHMENTS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
 )
+HISTORY = "tests/cases/test_history.py"
+HISTORY_ACCESS = (
+    f"{HISTORY}::test_outsiders_get_404_and_nothing_is_written",
+    f"{HISTORY}::test_analyst_sees_the_codes_but_no_identifying_details_and_cannot_write",
+    f"{HISTORY}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+    f"{HISTORY}::test_an_anonymised_case_refuses_writes",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
@@ -285,6 +292,10 @@ REGISTRY: dict[str, Entry] = {
         *ATTACHMENT_ACCESS,
         f"{ATTACHMENTS}::test_download_is_an_uncached_audited_attachment",
     ),
+    "cases:history_event_add": HISTORY_ACCESS,
+    "cases:history_event_remove": HISTORY_ACCESS,
+    "cases:history_perpetrator_add": HISTORY_ACCESS,
+    "cases:history_perpetrator_remove": HISTORY_ACCESS,
     # --- screening pages ------------------------------------------------------------
     "screening:list": (
         f"{SCREENING_PAGES}::test_outsider_list_shows_none_of_organisation_a",

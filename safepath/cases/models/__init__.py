@@ -13,6 +13,7 @@ from safepath.cases.models.assistance import (
 )
 from safepath.cases.models.attachments import CaseAttachment as CaseAttachment
 from safepath.cases.models.case import Case, CaseEvent, CaseNote
+from safepath.cases.models.history import TraffickingEvent as TraffickingEvent
 from safepath.cases.models.reports import LawEnforcementReport, ReportPerpetrator, ReportPlace
 from safepath.cases.models.retention import ErasureRequest as ErasureRequest
 from safepath.cases.models.transfers import CaseTransfer as CaseTransfer
