@@ -56,6 +56,7 @@ bench: compile-messages
 	$(PY) bench/engine.py
 	$(PY) bench/imports.py
 	$(PY) bench/run.py
+	$(PY) bench/cases.py
 
 clean:
 	rm -rf $(VENV) var/static test-artifacts

@@ -20,6 +20,8 @@ from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, Pla
 from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
 
+MY_WORK_ROWS = 50
+
 
 def _case_to_change(request: AuthedRequest, case_id: uuid.UUID, purpose: str) -> Case:
     case = selectors.access_case(actor=request.user, case_id=case_id, purpose=purpose, via="web")
@@ -142,16 +144,25 @@ def task_done(request: AuthedRequest, case_id: uuid.UUID, task_id: uuid.UUID) ->
 @login_required
 @capability_required("case.view")
 def my_work(request: AuthedRequest) -> HttpResponse:
-    tasks = list(selectors.my_tasks(request.user))
+    """Bounded lists: a caseworker with thousands of cases still gets the page at once;
+    the counts say how many more there are."""
     today = timezone.localdate()
+    tasks = selectors.my_tasks(request.user)
+    overdue = tasks.filter(due_on__lt=today)
+    upcoming = tasks.filter(due_on__gte=today)
+    cases = selectors.my_open_cases(request.user).order_by("-id")
+    approvals = selectors.approvals_to_decide(request.user)
     return render(
         request,
         "cases/my_work.html",
         {
-            "overdue": [t for t in tasks if t.due_on < today],
-            "upcoming": [t for t in tasks if t.due_on >= today],
-            "approvals": selectors.approvals_to_decide(request.user),
-            "cases": selectors.my_open_cases(request.user),
+            "overdue": overdue[:MY_WORK_ROWS],
+            "overdue_count": overdue.count(),
+            "upcoming": upcoming[:MY_WORK_ROWS],
+            "upcoming_count": upcoming.count(),
+            "approvals": approvals[:MY_WORK_ROWS],
+            "cases": cases[:MY_WORK_ROWS],
+            "cases_count": cases.count(),
             "transfers": transfer_services.incoming_transfers(request.user),
         },
     )

@@ -292,3 +292,22 @@ def test_the_api_answers_404_to_outsiders_and_writes_nothing(
     assert approval.status == "pending"
     assert CaseApproval.objects.count() == 1
     assert not PlanItem.objects.exists()
+
+
+def test_my_work_stays_short_for_a_long_list(cast: Cast, case_a: Case, login: Any) -> None:
+    for number in range(55):
+        task_add(
+            actor=cast.caseworker_a,
+            case=case_a,
+            kind="task",
+            title=f"Overdue {number}",
+            due_on=YESTERDAY - datetime.timedelta(days=number),
+            assignee=cast.caseworker_a,
+        )
+    page = login(cast.caseworker_a).get("/en/app/cases/my-work/").content.decode()
+    assert "55 overdue tasks" in page
+    assert "The 50 oldest of 55." in page
+    assert page.count("Overdue ") == 50
+    assert "Overdue 54 ·" in page  # the oldest first
+    for number in range(5):  # the five most recent are the ones left out
+        assert f"Overdue {number} ·" not in page
