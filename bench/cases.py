@@ -50,7 +50,9 @@ from bench.run import (  # noqa: E402  (after the sys.path line above)
     BENCH_SETTINGS,
     CpuMeter,
     Server,
+    at_most,
     database_urls,
+    deep_cursor,
     drop_database,
     emit,
     log,
@@ -329,29 +331,6 @@ def export(*, bench_url: str, expected: int, scratch: Path) -> dict[str, Any]:
 # --- the load -------------------------------------------------------------------------------
 
 
-def deep_cursor(base_url: str, token: str, pages: int) -> tuple[str, float]:
-    """The cursor of page `pages` + 1 of the cases API, and how long finding it took."""
-    cursor: str | None = None
-    started = time.perf_counter()
-    deadline = time.monotonic() + 300
-    with httpx.Client(
-        base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
-    ) as client:
-        for page in range(1, pages + 1):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"walking to page {pages + 1} took over 300 s (at page {page})")
-            params = {"limit": str(PAGE_LIMIT), **({"cursor": cursor} if cursor else {})}
-            response = client.get("/api/v1/cases", params=params)
-            response.raise_for_status()
-            cursor = response.json()["next_cursor"]
-            if cursor is None:
-                raise RuntimeError(
-                    f"the list ended at page {page}; page {pages + 1} does not exist"
-                )
-    assert cursor is not None
-    return cursor, time.perf_counter() - started
-
-
 def preflight(base_url: str, fixture: Fixture, deep: str) -> dict[str, float]:
     """One request to each endpoint, checked, before any figure is taken; answers how
     long each took (one client alone, cold)."""
@@ -495,10 +474,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def at_most(value: float | None, limit: float) -> bool:
-    return value is not None and value <= limit
-
-
 def main() -> int:
     args = parse_args()
     run_started = time.perf_counter()
@@ -532,7 +507,16 @@ def main() -> int:
                 log_dir=scratch,
             )
             log(f"following next_cursor {DEEP_PAGE - 1} times on /api/v1/cases")
-            deep, walk_seconds = deep_cursor(server.base_url, fixture.tokens[0], DEEP_PAGE - 1)
+            walk_started = time.perf_counter()
+            deep = deep_cursor(
+                server.base_url,
+                fixture.tokens[0],
+                DEEP_PAGE - 1,
+                path="/api/v1/cases",
+                max_seconds=300,
+                timeout=30.0,
+            )
+            walk_seconds = time.perf_counter() - walk_started
             log(f"cursor of page {DEEP_PAGE} found in {walk_seconds:.1f} s")
             single = preflight(server.base_url, fixture, deep)
             log(f"one request each, alone: {single} ms")

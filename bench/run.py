@@ -577,18 +577,29 @@ def summarise(
     }
 
 
-def deep_cursor(base_url: str, token: str, pages: int) -> str:
-    """The cursor of page `pages` + 1, found by following next_cursor `pages` times."""
+def deep_cursor(
+    base_url: str,
+    token: str,
+    pages: int,
+    *,
+    path: str = "/api/v1/people",
+    max_seconds: float = 180,
+    timeout: float = 10.0,
+) -> str:
+    """The cursor of page `pages` + 1 of a cursor-paginated list, found by following
+    next_cursor `pages` times."""
     cursor: str | None = None
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + max_seconds
     with httpx.Client(
-        base_url=base_url, timeout=10.0, headers={"Authorization": f"Bearer {token}"}
+        base_url=base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"}
     ) as client:
         for page in range(1, pages + 1):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"walking to page {pages + 1} took over 180 s (at page {page})")
+                raise RuntimeError(
+                    f"walking to page {pages + 1} took over {max_seconds:.0f} s (at page {page})"
+                )
             params = {"limit": str(PAGE_LIMIT), **({"cursor": cursor} if cursor else {})}
-            response = client.get("/api/v1/people", params=params)
+            response = client.get(path, params=params)
             response.raise_for_status()
             cursor = response.json()["next_cursor"]
             if cursor is None:
