@@ -71,6 +71,7 @@ from safepath.cases.retention_selectors import (
 )
 from safepath.cases.services import MAX_TEXT, OWNER, CaseError, CaseInvalid
 from safepath.cases.vocabularies import CLOSED_STATUSES
+from safepath.cases.workflow_services import decision_problems
 from safepath.core.exceptions import NotAllowed
 from safepath.people.models import Person
 from safepath.screening.models import Screening
@@ -362,22 +363,13 @@ def erasure_decide(
     if not policies.in_scope(actor, "case.approve", request.case, **OWNER):
         raise NotAllowed("case.approve")
     locked = ErasureRequest.objects.select_for_update().get(pk=request.pk)
-    errors = []
-    if locked.status != ErasureStatus.PENDING:
-        errors.append(CaseError("status", _("This request has already been decided.")))
-    if locked.requested_by_id == actor.pk:
-        errors.append(
-            CaseError(
-                "decided_by", _("You cannot decide on your own request: ask another supervisor.")
-            )
-        )
-    text = comment.strip()
-    if not approve and not text:
-        errors.append(CaseError("comment", _("Say why the request is rejected.")))
-    if len(text) > MAX_TEXT:
-        errors.append(
-            CaseError("comment", _("At most %(count)d characters.") % {"count": MAX_TEXT})
-        )
+    errors, text = decision_problems(
+        actor=actor,
+        pending=locked.status == ErasureStatus.PENDING,
+        requested_by_id=locked.requested_by_id,
+        approve=approve,
+        comment=comment,
+    )
     case_ids = list(
         Case.objects.select_for_update()
         .filter(person_id=locked.person_id)

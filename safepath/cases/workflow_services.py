@@ -58,21 +58,16 @@ def approval_request(*, actor: User, case: Case, kind: str, comment: str = "") -
     return approval
 
 
-@transaction.atomic
-def approval_decide(
-    *, actor: User, approval: CaseApproval, approve: bool, comment: str = ""
-) -> CaseApproval:
-    """A supervisor's decision. Nobody approves or rejects their own request, and a
-    rejection says why."""
-    case = approval.case
-    if not policies.in_scope(actor, "case.approve", case, **OWNER):
-        raise NotAllowed("case.approve")
-    refuse_if_anonymised(case)
-    locked = CaseApproval.objects.select_for_update().get(pk=approval.pk)
+def decision_problems(
+    *, actor: User, pending: bool, requested_by_id: int, approve: bool, comment: str
+) -> tuple[list[CaseError], str]:
+    """The rules every supervisor's decision on a request follows (approvals, erasure):
+    still pending, not the decider's own request, a reason for a rejection, a bounded
+    comment. Answers the problems and the cleaned comment."""
     errors = []
-    if locked.status != ApprovalStatus.PENDING:
+    if not pending:
         errors.append(CaseError("status", _("This request has already been decided.")))
-    if locked.requested_by_id == actor.pk:
+    if requested_by_id == actor.pk:
         errors.append(
             CaseError(
                 "decided_by", _("You cannot decide on your own request: ask another supervisor.")
@@ -85,6 +80,27 @@ def approval_decide(
         errors.append(
             CaseError("comment", _("At most %(count)d characters.") % {"count": MAX_TEXT})
         )
+    return errors, text
+
+
+@transaction.atomic
+def approval_decide(
+    *, actor: User, approval: CaseApproval, approve: bool, comment: str = ""
+) -> CaseApproval:
+    """A supervisor's decision. Nobody approves or rejects their own request, and a
+    rejection says why."""
+    case = approval.case
+    if not policies.in_scope(actor, "case.approve", case, **OWNER):
+        raise NotAllowed("case.approve")
+    refuse_if_anonymised(case)
+    locked = CaseApproval.objects.select_for_update().get(pk=approval.pk)
+    errors, text = decision_problems(
+        actor=actor,
+        pending=locked.status == ApprovalStatus.PENDING,
+        requested_by_id=locked.requested_by_id,
+        approve=approve,
+        comment=comment,
+    )
     if errors:
         raise CaseInvalid(errors)
     locked.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
