@@ -171,6 +171,12 @@ SAFEPATH_CASE_RETENTION_DAYS = env_int("SAFEPATH_CASE_RETENTION_DAYS", 1826)
 if SAFEPATH_CASE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("SAFEPATH_CASE_RETENTION_DAYS must be at least 1")
 
+# Days an export (caseload CSV/XLSX, case PDF) stays downloadable before
+# `safepath cases purge-exports` deletes its file.
+SAFEPATH_EXPORT_EXPIRY_DAYS = env_int("SAFEPATH_EXPORT_EXPIRY_DAYS", 7)
+if SAFEPATH_EXPORT_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("SAFEPATH_EXPORT_EXPIRY_DAYS must be at least 1")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"

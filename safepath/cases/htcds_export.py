@@ -8,7 +8,9 @@ values are the standard's value names: safepath stores them as such.
 Identity columns (`prs_FirstName`, `prs_SecondName`, `prs_Birthdate`,
 `prs_MobilePhone`) are written only when asked for, and only for a user allowed to see
 identity (the web asks for a re-authentication first); otherwise they are not in the
-file at all. Every export is audited with its row count and whether identity was in it.
+file at all. Text a spreadsheet would run as a formula is made inert
+(`safepath.core.spreadsheet`). Every export is audited with its row count and whether
+identity was in it.
 """
 
 import csv
@@ -24,6 +26,7 @@ from safepath.accounts.models import User
 from safepath.audit.events import record
 from safepath.cases.models import Case
 from safepath.cases.selectors import visible_cases
+from safepath.core.spreadsheet import inert
 
 GENDER: Final = {"female": "Feminine", "male": "Masculine"}  # others: NonSpecifiedUnknown
 BASE_COLUMNS: Final = (
@@ -119,5 +122,5 @@ def _rows(actor: User, cases: "QuerySet[Case]", *, identity: bool) -> Iterator[l
 def as_csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
     for row in rows:
         buffer = io.StringIO()
-        csv.writer(buffer).writerow(row)
+        csv.writer(buffer).writerow([inert(cell) for cell in row])
         yield buffer.getvalue()

@@ -1,9 +1,7 @@
 """A report to law enforcement as a PDF, in Polish or English (WeasyPrint).
 
-The font is Noto Sans (Latin, Polish and Cyrillic), shipped by the `fontpkg-noto-sans`
-package (SIL Open Font License 1.1) and loaded with `@font-face` from its file. Nothing
-else is ever fetched: the URL fetcher answers only that one file and refuses any other
-URL, so a render never touches the network or the disk beyond the font.
+The font and the URL fetcher that refuses everything but it are
+`safepath.core.pdf`'s (Noto Sans, bundled; a render never touches the network).
 
 The document's fixed wording is in `WORDING` below, one complete text per language,
 rather than in the gettext catalogues: the PDF is a formal letter to the police in
@@ -17,7 +15,6 @@ every identity field is the redaction mark, so the values never reach the templa
 """
 
 import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from django.http import HttpResponse
@@ -25,20 +22,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from safepath.cases import report_selectors
+from safepath.core import pdf
 from safepath.core.geography import country_name, voivodeship_name
+from safepath.core.pdf import font_path as font_path
+from safepath.core.pdf import html_to_pdf
 
 if TYPE_CHECKING:
     from safepath.accounts.models import User
     from safepath.cases.models import LawEnforcementReport
 
 TEMPLATE: Final = "cases/reports/report_pdf.html"
-
-
-def font_path() -> Path:
-    """The bundled font file: Noto Sans, variable in width and weight."""
-    import fontpkg_noto_sans
-
-    return Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf"
+_fetcher = pdf.fetcher  # the shared fetcher, under the name the tests check
 
 
 WORDING: Final[dict[str, dict[str, str]]] = {
@@ -324,35 +318,11 @@ def render(
     actor: "User",
 ) -> bytes:
     """The PDF's bytes. Offline: only the bundled font is ever read."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     html = render_to_string(
         TEMPLATE,
         context(report, language=language, basis=basis, show_identity=show_identity, actor=actor),
     )
-    pdf = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(
-        font_config=FontConfiguration()
-    )
-    assert pdf is not None
-    return bytes(pdf)
-
-
-def _fetcher() -> Any:
-    """A WeasyPrint URL fetcher that answers the bundled font and refuses the rest.
-    Refusals are fatal, so a template that asks for anything else fails loudly."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    font = font_path()
-    allowed = font.as_uri()
-
-    class OnlyTheFont(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url != allowed:
-                raise PermissionError("safepath PDFs fetch nothing but their font")
-            return URLFetcherResponse(url, font.read_bytes(), {"Content-Type": "font/ttf"})
-
-    return OnlyTheFont(fail_on_errors=True)
+    return html_to_pdf(html)
 
 
 def attachment(pdf: bytes, report: "LawEnforcementReport", language: str) -> HttpResponse:

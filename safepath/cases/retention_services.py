@@ -51,6 +51,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.cases import retention_events as events
 from safepath.cases.attachment_services import delete_case_attachments
+from safepath.cases.export_services import withdraw_exports_of
 from safepath.cases.models import (
     Case,
     CaseApproval,
@@ -155,6 +156,11 @@ def _anonymise_case(case_id: int, *, now: datetime.datetime) -> Counter[str]:
     _clear(history, HISTORY_EVENT_TEXT, "trafficking_event", removed)
     named = CasePerpetrator.objects.filter(case_id=case_id)
     _clear(named, CASE_PERPETRATOR_TEXT, "case_perpetrator", removed)
+    organisation_id = Case.objects.values_list("organisation_id", flat=True).get(pk=case_id)
+    if count := withdraw_exports_of(
+        organisation_id=organisation_id, case_id=case_id, via="retention"
+    ):
+        removed["exports"] += count
     # A stale edit form must not write the text back: the version moves on.
     Case.objects.filter(pk=case_id, anonymised_at__isnull=True).update(
         anonymised_at=now, version=F("version") + 1, updated_at=now
@@ -168,6 +174,9 @@ def _anonymise_person(person_id: int) -> Counter[str]:
     removed: Counter[str] = Counter()
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))  # lock
     people = Person.objects.filter(pk=person_id)
+    organisation_id = people.values_list("organisation_id", flat=True).get()
+    if count := withdraw_exports_of(organisation_id=organisation_id, case_id=None, via="retention"):
+        removed["exports"] += count
     _clear(people, PERSON_IDENTITY, "person", removed, version=F("version") + 1)
     _clear(ErasureRequest.objects.filter(person_id=person_id), ERASURE_TEXT, "erasure", removed)
     return removed

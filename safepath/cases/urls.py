@@ -3,6 +3,7 @@ from django.urls import path
 from safepath.cases import (
     assistance_views,
     attachment_views,
+    export_views,
     history_views,
     report_views,
     retention_views,
@@ -131,4 +132,16 @@ urlpatterns += [
         history_views.perpetrator_remove,
         name="history_perpetrator_remove",
     ),
+]
+
+# Exports (export_views): caseload CSV/XLSX and a case's PDF, made by the worker.
+urlpatterns += [
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<uuid:export_id>/", export_views.export_detail, name="export_detail"),
+    path(
+        "exports/<uuid:export_id>/download/",
+        export_views.export_download,
+        name="export_download",
+    ),
+    path("<uuid:case_id>/pdf/", export_views.case_pdf, name="case_pdf"),
 ]

@@ -14,16 +14,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
-
-from safepath.core.crypto import decrypt_bytes, encrypt_bytes
+from safepath.core import private_files
 from safepath.screening.models import ImportJob
 
 
 def _directory() -> Path:
-    directory = Path(settings.SAFEPATH_PRIVATE_DIR) / "imports"
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+    return private_files.directory("imports")
 
 
 def sealed_path(job: ImportJob) -> Path:
@@ -34,27 +30,15 @@ def _progress_path(job: ImportJob) -> Path:
     return _directory() / f"{job.public_id}.progress"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(name, 0o600)
-        os.replace(name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-
-
 def store(job: ImportJob, data: bytes) -> None:
-    _write_atomically(sealed_path(job), encrypt_bytes(data))
+    private_files.write_sealed(sealed_path(job), data)
 
 
 @contextlib.contextmanager
 def plain_copy(job: ImportJob) -> Iterator[Path]:
     """The uploaded file, decrypted into a private temporary file for as long as the
     block runs. Raises `FileNotFoundError` when it is gone."""
-    data = decrypt_bytes(sealed_path(job).read_bytes())
+    data = private_files.read_sealed(sealed_path(job))
     handle, name = tempfile.mkstemp(
         dir=_directory(), prefix=".plain-", suffix=f".{job.file_format}"
     )
@@ -75,7 +59,7 @@ def discard(job: ImportJob) -> None:
 
 
 def write_progress(job: ImportJob, handled: int) -> None:
-    _write_atomically(_progress_path(job), str(handled).encode("ascii"))
+    private_files.write_atomically(_progress_path(job), str(handled).encode("ascii"))
 
 
 def read_progress(job: ImportJob) -> int | None:

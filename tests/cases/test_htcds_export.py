@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from safepath.audit.models import AuditEvent
-from safepath.cases.htcds_export import BASE_COLUMNS, IDENTITY_COLUMNS
+from safepath.cases.htcds_export import BASE_COLUMNS, IDENTITY_COLUMNS, as_csv_lines
 from safepath.cases.models import Case
 from safepath.cases.services import case_update
 from tests.cases.report_helpers import reauthenticate, with_password
@@ -130,3 +130,8 @@ def test_the_command_writes_the_same_rows(cast: Cast, case_a: Case, tmp_path: An
             "cases", "export-htcds", "--output", "/nonexistent/x.csv", "--as", "caseworker.a"
         )
     assert AuditEvent.objects.filter(action="case.exported", detail__via="command").count() == 2
+
+
+def test_text_a_spreadsheet_would_run_is_made_inert() -> None:
+    lines = list(as_csv_lines(iter([["=HYPERLINK(1)", "+48601234567", "@x", "plain"]])))
+    assert lines == ["'=HYPERLINK(1),+48601234567,'@x,plain\r\n"]

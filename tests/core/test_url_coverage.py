@@ -37,6 +37,11 @@ WIZARD_ACCESS = (
     f"{SCREENING_WEB}::test_roles_that_may_not_screen_get_404_and_nothing_is_written",
 )
 CASE_PAGES = "tests/cases/test_case_pages.py"
+EXPORTS = "tests/cases/test_exports.py"
+EXPORT_ACCESS = (
+    f"{EXPORTS}::test_another_user_gets_404_and_nothing_is_audited_for_them",
+    f"{EXPORTS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
 CASE_API = "tests/cases/test_case_api.py"
 CASE_PAGE_ACCESS = (
     f"{CASE_PAGES}::test_outsider_gets_404_everywhere_and_nothing_is_written_or_logged_as_read",
@@ -213,6 +218,21 @@ REGISTRY: dict[str, Entry] = {
         "tests/cases/test_htcds_export.py::test_outsiders_export_nothing_of_organisation_a",
         "tests/cases/test_htcds_export.py::test_analysts_export_without_identity_and_cannot_ask_for_it",
         "tests/cases/test_htcds_export.py::test_anonymous_is_sent_to_sign_in",
+    ),
+    "cases:exports": (
+        *EXPORT_ACCESS,
+        f"{EXPORTS}::test_analysts_get_no_identity_field_and_no_identity",
+        f"{EXPORTS}::test_bad_input_names_the_field_and_writes_nothing",
+    ),
+    "cases:export_detail": EXPORT_ACCESS,
+    "cases:export_download": (
+        *EXPORT_ACCESS,
+        f"{EXPORTS}::test_an_expired_export_is_404_and_purged",
+        f"{EXPORTS}::test_a_case_reassigned_away_is_no_longer_downloadable",
+    ),
+    "cases:case_pdf": (
+        *EXPORT_ACCESS,
+        f"{EXPORTS}::test_the_case_pdf_needs_the_case",
     ),
     "cases:approval_request": WORKFLOW_PAGES,
     "cases:approval_decide": (

@@ -13,6 +13,7 @@ from safepath.cases.models.assistance import (
 )
 from safepath.cases.models.attachments import CaseAttachment as CaseAttachment
 from safepath.cases.models.case import Case, CaseEvent, CaseNote
+from safepath.cases.models.exports import CaseExport, ExportKind, ExportStatus
 from safepath.cases.models.history import TraffickingEvent as TraffickingEvent
 from safepath.cases.models.reports import LawEnforcementReport, ReportPerpetrator, ReportPlace
 from safepath.cases.models.retention import ErasureRequest as ErasureRequest
@@ -35,8 +36,11 @@ __all__ = [
     "Case",
     "CaseApproval",
     "CaseEvent",
+    "CaseExport",
     "CaseNote",
     "CaseTask",
+    "ExportKind",
+    "ExportStatus",
     "LawEnforcementReport",
     "MovementType",
     "PlanItem",

@@ -1,6 +1,7 @@
 """`safepath cases`: maintenance of cases.
 
     safepath cases retention [--dry-run]
+    safepath cases purge-exports
     safepath cases export-htcds --output FILE.csv --as USERNAME [--identity]
     safepath cases import-htcds FILE --organisation CODE [--as USERNAME]
         [--consent-method oral_witnessed|written|guardian]
@@ -14,6 +15,12 @@ the exit status is 1; the others are done. A second run finds nothing to do.
 `--dry-run` counts the cases and people it would anonymise and writes nothing. Either
 way one JSON line goes to stdout: `{"cases": n, "people": n, "failed": n, "values": n,
 "dry_run": false}`. See docs/cases.md, "Retention and erasure".
+
+`purge-exports` deletes the files of exports (caseload CSV/XLSX, case PDF) that are past
+their expiry (`SAFEPATH_EXPORT_EXPIRY_DAYS` after they were ready, default 7) and marks
+them expired, each audited (`safepath.cases.export_services.purge_expired_exports`; the
+worker also runs it before each export). Run it daily from cron. One JSON line:
+`{"purged": n}`.
 
 `export-htcds` writes the cases `--as` may see as HTCDS CSV (`safepath.cases.htcds_export`,
 the same rows as the web download). `--identity` adds the identity columns when that user
@@ -36,7 +43,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepath.accounts.models import User
-from safepath.cases import htcds_export, htcds_import, retention_services
+from safepath.cases import export_services, htcds_export, htcds_import, retention_services
 from safepath.people.models import ConsentMethod
 from safepath.screening.import_service import MAX_ERRORS, ActorError, resolve_actor
 
@@ -58,6 +65,7 @@ class Command(BaseCommand):
             action="store_true",
             help="count what would be anonymised; change nothing",
         )
+        subcommands.add_parser("purge-exports", help="delete the files of expired exports")
         export = subcommands.add_parser("export-htcds", help="write the cases as HTCDS CSV")
         export.add_argument("--output", required=True, metavar="FILE", help="the .csv to write")
         export.add_argument("--as", dest="actor", required=True, metavar="USERNAME")
@@ -92,6 +100,10 @@ class Command(BaseCommand):
                 options["actor"],
                 options["consent_method"],
             )
+            return
+        if options["subcommand"] == "purge-exports":
+            purged = export_services.purge_expired_exports(via="command")
+            self.stdout.write(json.dumps({"purged": purged}))
             return
         if options["subcommand"] == "export-htcds":
             self._export(Path(options["output"]), options["actor"], options["identity"])
