@@ -105,7 +105,7 @@ class ListParams(Schema):
 def list_cases(request: HttpRequest, params: Query[ListParams]) -> CasePage:
     actor = _actor(request)
     rows, next_cursor = paginate(
-        selectors.visible_cases(actor), cursor=params.cursor, limit=params.limit
+        selectors.listed_cases(actor), cursor=params.cursor, limit=params.limit
     )
     items = [case_out(case, actor) for case in rows]
     events.cases_listed(

@@ -1,6 +1,8 @@
-"""The case's history on the case page: add or remove a trafficking event or a
-perpetrator (who may change the case). Every view fetches the case through
-`access_case` and answers 404 to whoever may not change it; a refusal saves nothing."""
+"""The case's history: add a trafficking event or a perpetrator (a page of its own,
+linked from the case page, whose forms carry country lists too long to render on every
+view of the case), or remove one (a button on the case page), for whoever may change
+the case. Every view fetches the case through `access_case` and answers 404 to whoever
+may not change it; a refusal saves nothing and shows the form again with the reason."""
 
 import uuid
 from collections.abc import Callable
@@ -10,9 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from safepath.cases import history_selectors, history_services, selectors
 from safepath.cases.history_forms import (
@@ -44,29 +46,42 @@ def _run(request: AuthedRequest, action: Callable[[], Any], done: str) -> None:
         messages.success(request, done)
 
 
-def _form_errors(request: AuthedRequest, form: Form) -> bool:
-    if form.is_valid():
-        return False
-    for field_errors in form.errors.values():
-        for message in field_errors:
-            messages.error(request, str(message))
-    return True
+def _add_page(
+    request: AuthedRequest,
+    case: Case,
+    form: Form,
+    add: Callable[..., Any],
+    texts: tuple[str, str, str],
+) -> HttpResponse:
+    """GET: the empty form. POST: add and go back to the case, or show the form again
+    with what is wrong (nothing saved)."""
+    heading, submit, done = texts
+    if request.method == "POST" and form.is_valid():
+        try:
+            add(actor=request.user, case=case, **form.cleaned_data)
+        except CaseInvalid as exc:
+            for problem in exc.errors:
+                form.add_error(
+                    problem.field if problem.field in form.fields else None, problem.detail
+                )
+        else:
+            messages.success(request, done)
+            return redirect(case.get_absolute_url())
+    return render(
+        request,
+        "cases/history/history_form.html",
+        {"case": case, "form": form, "heading": heading, "submit": submit},
+    )
 
 
 @login_required
 @capability_required("case.change")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def trafficking_event_add(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    form = TraffickingEventForm(request.POST, prefix=EVENT_PREFIX)
-    if not _form_errors(request, form):
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: history_services.trafficking_event_add(actor=request.user, case=case, **data),
-            _("Trafficking event added."),
-        )
-    return redirect(case.get_absolute_url())
+    form = TraffickingEventForm(request.POST or None, prefix=EVENT_PREFIX)
+    texts = (_("Add a trafficking event"), _("Add the event"), _("Trafficking event added."))
+    return _add_page(request, case, form, history_services.trafficking_event_add, texts)
 
 
 @login_required
@@ -87,18 +102,12 @@ def trafficking_event_remove(
 
 @login_required
 @capability_required("case.change")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def perpetrator_add(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    form = PerpetratorForm(request.POST, prefix=PERPETRATOR_PREFIX)
-    if not _form_errors(request, form):
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: history_services.perpetrator_add(actor=request.user, case=case, **data),
-            _("Perpetrator added."),
-        )
-    return redirect(case.get_absolute_url())
+    form = PerpetratorForm(request.POST or None, prefix=PERPETRATOR_PREFIX)
+    texts = (_("Add a perpetrator"), _("Add the perpetrator"), _("Perpetrator added."))
+    return _add_page(request, case, form, history_services.perpetrator_add, texts)
 
 
 @login_required

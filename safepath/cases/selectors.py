@@ -10,14 +10,24 @@ from safepath.accounts.models import User
 from safepath.cases import events
 from safepath.cases.models import Case, CaseApproval, CaseEvent, CaseNote, CaseTask, PlanItem
 from safepath.cases.vocabularies import CLOSED_STATUSES
+from safepath.people.selectors import IDENTITY_FIELDS
 
 OWNER = {"owner_field": "owner"}
+# A list shows person codes, never names: loading the encrypted identity columns would
+# decrypt seven values per row for nothing (and keep them in memory).
+LISTED_WITHOUT = tuple(f"person__{name}" for name in IDENTITY_FIELDS)
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
     return policies.scoped(actor, "case.view", Case.objects.all(), **OWNER).select_related(
         "person", "owner", "organisation", "team", "screening"
     )
+
+
+def listed_cases(actor: User) -> QuerySet[Case]:
+    """`visible_cases` for a list: the same rows, without the encrypted identity
+    columns (a row that reads one anyway loads it on demand)."""
+    return visible_cases(actor).defer(*LISTED_WITHOUT)
 
 
 def access_case(*, actor: User, case_id: uuid.UUID | str, purpose: str, via: str) -> Case:
@@ -114,6 +124,7 @@ def my_tasks(actor: User) -> QuerySet[CaseTask]:
     return (
         CaseTask.objects.filter(assignee=actor, done_at__isnull=True, case__in=reachable)
         .select_related("case", "case__person")
+        .defer(*(f"case__{name}" for name in LISTED_WITHOUT), "case__safety_concerns")
         .order_by("due_on", "id")
     )
 
@@ -127,9 +138,10 @@ def approvals_to_decide(actor: User) -> QuerySet[CaseApproval]:
         CaseApproval.objects.filter(status="pending", case__in=reachable)
         .exclude(requested_by=actor)
         .select_related("case", "case__person", "requested_by")
+        .defer(*(f"case__{name}" for name in LISTED_WITHOUT), "case__safety_concerns")
         .order_by("created_at")
     )
 
 
 def my_open_cases(actor: User) -> QuerySet[Case]:
-    return visible_cases(actor).filter(owner=actor).exclude(status__in=CLOSED_STATUSES)
+    return listed_cases(actor).filter(owner=actor).exclude(status__in=CLOSED_STATUSES)

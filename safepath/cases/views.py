@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, Pla
 from safepath.core.decorators import capability_required
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.core.http import AuthedRequest
+from safepath.core.pagination import CappedPaginator
 from safepath.people.selectors import access_person
 from safepath.screening.selectors import access_screening
 
@@ -36,7 +36,7 @@ def _show_identity(request: AuthedRequest, case: Case) -> bool:
 @login_required
 @capability_required("case.view")
 def case_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.visible_cases(request.user), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.listed_cases(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     events.cases_listed(actor=request.user, count=len(page.object_list), via="web", filters=[])

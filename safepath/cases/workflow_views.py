@@ -17,6 +17,7 @@ from safepath.cases import selectors, transfer_services, workflow_services
 from safepath.cases.models import Case
 from safepath.cases.services import CaseInvalid
 from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, PlanItemForm, TaskForm
+from safepath.core import pagination
 from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
 
@@ -152,6 +153,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     upcoming = tasks.filter(due_on__gte=today)
     cases = selectors.my_open_cases(request.user).order_by("-id")
     approvals = selectors.approvals_to_decide(request.user)
+    # Counting 100,000 open cases costs more than listing 50: the count stops at the cap.
+    open_cases = pagination.count_at_most(cases)
     return render(
         request,
         "cases/my_work.html",
@@ -162,7 +165,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "upcoming_count": upcoming.count(),
             "approvals": approvals[:MY_WORK_ROWS],
             "cases": cases[:MY_WORK_ROWS],
-            "cases_count": cases.count(),
+            "cases_count": min(open_cases, pagination.COUNT_CAP),
+            "cases_capped": open_cases > pagination.COUNT_CAP,
             "transfers": transfer_services.incoming_transfers(request.user),
         },
     )

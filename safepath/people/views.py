@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from safepath.cases import selectors as case_selectors
 from safepath.core.decorators import capability_required
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.core.http import AuthedRequest
+from safepath.core.pagination import CappedPaginator
 from safepath.people import events, selectors, services
 from safepath.people.forms import ConsentForm, PersonForm, PersonSearchForm
 from safepath.people.models import WG_DOMAINS, Person
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 @capability_required("person.view")
 def person_list(request: AuthedRequest) -> HttpResponse:
     people = selectors.visible_people(request.user).select_related("organisation", "team")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, selectors.can_see_identity(request.user, p)) for p in page.object_list]
     events.people_listed(actor=request.user, count=len(rows), via="web", filters=[])
     return render(

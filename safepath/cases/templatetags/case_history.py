@@ -1,20 +1,14 @@
 """`{% case_history case as history %}`: the case page's "History of trafficking"
 section (events and perpetrators), without a change to the case view. Whoever sees the
 case sees the codes (kind, country, date, role, sex, nationality); places, names and
-descriptions only whoever may see the person's identity; the forms only whoever may
-change the case."""
+descriptions only whoever may see the person's identity; the links to the forms
+(pages of their own: a country list is 250 options) only whoever may change the case."""
 
 from typing import Any
 
 from django import template
 
 from safepath.cases import history_selectors, selectors
-from safepath.cases.history_forms import (
-    EVENT_PREFIX,
-    PERPETRATOR_PREFIX,
-    PerpetratorForm,
-    TraffickingEventForm,
-)
 from safepath.cases.models import Case
 
 register = template.Library()
@@ -33,6 +27,4 @@ def case_history(context: dict[str, Any], case: Case) -> dict[str, Any]:
         "perpetrators": list(history_selectors.perpetrators_of(case)),
         "show_details": history_selectors.show_details(user, case),
         "can_change": may_change,
-        "event_form": TraffickingEventForm(prefix=EVENT_PREFIX) if may_change else None,
-        "perpetrator_form": PerpetratorForm(prefix=PERPETRATOR_PREFIX) if may_change else None,
     }

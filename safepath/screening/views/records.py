@@ -4,7 +4,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -16,6 +15,7 @@ from safepath.cases.selectors import visible_cases
 from safepath.cases.vocabularies import CLOSED_STATUSES
 from safepath.core.decorators import capability_required
 from safepath.core.http import AuthedRequest
+from safepath.core.pagination import CappedPaginator
 from safepath.screening import events, selectors, vulnerability
 from safepath.screening.catalogues import registry
 from safepath.screening.explanations import dimension_name, element_name, explain
@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 @capability_required("screening.view")
 def screening_list(request: AuthedRequest) -> HttpResponse:
     screenings = selectors.visible_screenings(request.user)
-    page = Paginator(screenings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(screenings, PAGE_SIZE).get_page(request.GET.get("page"))
     events.screenings_listed(actor=request.user, count=len(page.object_list), via="web", filters=[])
     return render(
         request,
