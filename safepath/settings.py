@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "safepath.people",
     "safepath.screening",
     "safepath.cases",
+    "safepath.directory",
+    "safepath.referrals",
     "safepath.outreach",
     "safepath.api",
     "django.contrib.auth",
@@ -176,6 +178,42 @@ if SAFEPATH_CASE_RETENTION_DAYS < 1:
 SAFEPATH_EXPORT_EXPIRY_DAYS = env_int("SAFEPATH_EXPORT_EXPIRY_DAYS", 7)
 if SAFEPATH_EXPORT_EXPIRY_DAYS < 1:
     raise ImproperlyConfigured("SAFEPATH_EXPORT_EXPIRY_DAYS must be at least 1")
+
+# E-mail: notifications carry a link only, never personal data. In development (the
+# demo) the console backend prints them; production sends by SMTP, configured through
+# the SAFEPATH_EMAIL_* variables.
+_EMAIL_BACKEND = env_str(
+    "SAFEPATH_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("SAFEPATH_EMAIL_HOST", "localhost"),
+            "port": env_int("SAFEPATH_EMAIL_PORT", 25),
+            "username": env_str("SAFEPATH_EMAIL_HOST_USER", ""),
+            "password": env_str("SAFEPATH_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("SAFEPATH_EMAIL_USE_TLS", False),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("SAFEPATH_EMAIL_FROM", "safepath@localhost")
+# The address of the web app, for links in e-mails (no trailing slash).
+SAFEPATH_BASE_URL = env_str("SAFEPATH_BASE_URL", "http://127.0.0.1:8000")
+
+# Hours a recipient has to answer a referral, and an urgent one.
+SAFEPATH_REFERRAL_RESPONSE_HOURS = env_int("SAFEPATH_REFERRAL_RESPONSE_HOURS", 24)
+SAFEPATH_REFERRAL_URGENT_HOURS = env_int("SAFEPATH_REFERRAL_URGENT_HOURS", 4)
+if not 1 <= SAFEPATH_REFERRAL_URGENT_HOURS <= SAFEPATH_REFERRAL_RESPONSE_HOURS:
+    raise ImproperlyConfigured(
+        "SAFEPATH_REFERRAL_URGENT_HOURS must be at least 1 and at most "
+        "SAFEPATH_REFERRAL_RESPONSE_HOURS"
+    )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -9,6 +9,8 @@ from safepath.core import views as core_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("language/", core_views.set_language, name="set_language"),
+    # The public, read-only HSDS API of the service directory (no language prefix).
+    path("hsds/", include("safepath.directory.hsds_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -18,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("app/people/", include("safepath.people.urls")),
     path("app/screenings/", include("safepath.screening.urls")),
     path("app/cases/", include("safepath.cases.urls")),
+    path("app/directory/", include("safepath.directory.urls")),
+    path("app/referrals/", include("safepath.referrals.urls")),
     path("app/manage/", include("safepath.accounts.urls")),
     path("app/audit/", include("safepath.audit.urls")),
     prefix_default_language=True,

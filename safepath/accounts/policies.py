@@ -64,6 +64,9 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "user.manage": ALL,
         "audit.view": ALL,
         "catalogue.manage": ALL,
+        "directory.view": ALL,
+        "directory.manage": ALL,
+        "pathway.manage": ALL,
     },
     Role.SUPERVISOR: {
         "person.view": ORG,
@@ -89,6 +92,11 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "shelter.view": ORG,
         "shelter.manage": ORG,
         "shelter.admit": ORG,
+        "directory.view": ALL,
+        "directory.manage": ALL,
+        "referral.view": ORG,
+        "referral.create": ORG,
+        "referral.approve_legal_ground": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,
@@ -108,6 +116,9 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "stock.view": ORG,
         "shelter.view": ORG,
         "shelter.admit": ORG,
+        "directory.view": ALL,
+        "referral.view": TEAM,
+        "referral.create": TEAM,
     },
     Role.HOTLINE_OPERATOR: {
         "person.view": OWN,
@@ -117,13 +128,22 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "consent.record": OWN,
         "screening.view": OWN,
         "screening.create": OWN,
+        "directory.view": ALL,
+        "referral.view": OWN,
+        "referral.create": OWN,
     },
-    Role.PARTNER_FOCAL_POINT: {},
+    Role.PARTNER_FOCAL_POINT: {
+        "directory.view": ALL,
+        # Their own organisation's services, and referrals sent to it (by `to_organisation`).
+        "directory.maintain": ORG,
+        "referral.receive": ORG,
+    },
     Role.ANALYST: {
         "person.view": ORG,
         "screening.view": ORG,
         "case.view": ORG,
         "assistance.view": ORG,
+        "directory.view": ALL,
     },
     Role.TRAINER: {},
 }

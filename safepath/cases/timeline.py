@@ -91,6 +91,8 @@ def describe(event: CaseEvent) -> str:
         return _("Perpetrator removed: %(role)s") % {"role": role}
     if kind.startswith("report_"):
         return _report(kind.removeprefix("report_"))
+    if kind.startswith("referral_"):
+        return _referral(kind.removeprefix("referral_"), d)
     return kind
 
 
@@ -107,6 +109,27 @@ def _report(action: str) -> str:
         "pdf": _("Law-enforcement report PDF generated"),
     }
     return texts.get(action, _("Law-enforcement report updated"))
+
+
+def _referral(action: str, d: dict[str, Any]) -> str:
+    """A referral's step (`safepath.referrals.events.step`); `to` is the recipient
+    organisation's code, or "external" for a recipient outside safepath."""
+    to = d.get("to", "")
+    if action == "sent":
+        if to == "external":
+            return _("Referral sent to a recipient outside safepath")
+        return _("Referral sent to %(organisation)s") % {"organisation": to}
+    texts = {
+        "awaiting_approval": _("Referral on a legal ground waiting for a supervisor's approval"),
+        "approved": _("Legal ground of the referral approved: referral sent"),
+        "accepted": _("Referral accepted"),
+        "declined": _("Referral declined"),
+        "started": _("Referral: service started"),
+        "completed": _("Referral completed"),
+        "withdrawn": _("Referral withdrawn"),
+        "update": _("Referral: update added"),
+    }
+    return texts.get(action, _("Referral updated"))
 
 
 def lines(events: Any) -> list[Line]:

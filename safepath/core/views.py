@@ -24,6 +24,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "can_create_person": policies.can(user, "person.create"),
         "can_manage": policies.can(user, "user.manage"),
         "can_audit": policies.can(user, "audit.view"),
+        "can_receive_referrals": policies.can(user, "referral.receive"),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -52,6 +52,9 @@ def test_quick_exit_leaves_nothing_to_go_back_to(
     page.wait_for_url(f"{live_server.url}/uk/find-help/")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
     expect(page.locator("aside.helplines")).to_contain_text("+48 22 490 20 44")
+    # So does a search (a GET form).
+    page.locator("form.find-help-form button[type='submit']").click()
+    page.wait_for_url(f"{live_server.url}/uk/find-help/?**")
 
     if how == "escape":
         page.keyboard.press("Escape")

@@ -181,3 +181,34 @@ def test_demo_without_people_adds_no_screenings() -> None:
         LawEnforcementReport,
     ):
         assert not model.objects.exists(), model.__name__
+
+
+@pytest.mark.django_db
+def test_demo_has_referrals_in_every_state() -> None:
+    from safepath.referrals.models import Notification, Referral
+
+    call_command("demo", "--people", "100", stdout=StringIO())
+    referrals = Referral.objects.all()
+    assert set(referrals.values_list("status", flat=True)) >= {
+        "sent",
+        "accepted",
+        "in_progress",
+        "completed",
+        "declined",
+        "withdrawn",
+    }
+    kcik = referrals.filter(to_organisation__code="KCIK")
+    assert kcik.count() >= 6
+    assert referrals.filter(to_organisation__isnull=True).exclude(external_recipient="").exists()
+    # Identity shared only where the person consented to referral to KCIK.
+    for referral in kcik.exclude(consent__isnull=True):
+        assert referral.consent.purpose == "referral"
+        assert "given_name" in referral.shared_fields
+    assert not [r for r in kcik.filter(consent__isnull=True) if "given_name" in r.shared_fields]
+    assert Notification.objects.filter(user__username="partner.kcik").exists()
+    assert Notification.objects.filter(kind="referral_overdue").exists()
+    # Each step is on its case's timeline.
+    completed = kcik.get(status="completed")
+    assert completed.case is not None
+    kinds = list(completed.case.events.values_list("kind", flat=True))
+    assert {"referral_sent", "referral_accepted", "referral_completed"} <= set(kinds)

@@ -138,6 +138,15 @@ def test_openapi_schema_is_public_and_holds_no_records(client: Client, person_a:
         "/api/v1/cases/{case_id}/plan",
         "/api/v1/cases/{case_id}/approvals",
         "/api/v1/cases/{case_id}/approvals/{approval_id}/decision",
+        "/api/v1/referrals",
+        "/api/v1/referrals/{referral_id}",
+        "/api/v1/referrals/{referral_id}/approve",
+        "/api/v1/referrals/{referral_id}/accept",
+        "/api/v1/referrals/{referral_id}/decline",
+        "/api/v1/referrals/{referral_id}/start",
+        "/api/v1/referrals/{referral_id}/complete",
+        "/api/v1/referrals/{referral_id}/withdraw",
+        "/api/v1/referrals/{referral_id}/updates",
     }
     text = response.content.decode()
     assert person_a.code not in text

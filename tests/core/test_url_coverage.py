@@ -48,6 +48,13 @@ CASE_PAGE_ACCESS = (
     f"{CASE_PAGES}::test_roles_without_cases_get_404_on_every_case_page",
     f"{CASE_PAGES}::test_anonymous_is_sent_to_sign_in",
 )
+REFERRAL_ACCESS = "tests/referrals/test_access.py"
+REFERRAL_API_ACCESS = (
+    f"{REFERRAL_ACCESS}::test_outsider_gets_404_like_a_missing_referral_and_nothing_is_written",
+    f"{REFERRAL_ACCESS}::test_a_partner_never_sees_other_organisations_referrals",
+    f"{REFERRAL_ACCESS}::test_roles_without_referrals_get_404_and_list_nothing",
+    f"{REFERRAL_ACCESS}::test_anonymous_is_401_and_nothing_is_written",
+)
 CASE_API_ACCESS = (
     f"{CASE_API}::test_another_organisation_gets_404_like_a_missing_case_and_nothing_is_written",
     f"{CASE_API}::test_roles_without_cases_get_404_and_analysts_read_without_identity",
@@ -122,15 +129,55 @@ HISTORY_ACCESS = (
     f"{HISTORY}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
     f"{HISTORY}::test_an_anonymised_case_refuses_writes",
 )
+HSDS_API = "tests/directory/test_hsds_api.py"
+HSDS_ACCESS = (
+    f"{HSDS_API}::test_every_route_answers_anonymous_visitors",
+    f"{HSDS_API}::test_only_get_is_allowed_and_nothing_is_written",
+    f"{HSDS_API}::test_hidden_services_and_unknown_ids_are_404",
+    f"{HSDS_API}::test_nothing_internal_or_about_staff_leaves",
+)
 IMPORT_ACCESS = (
     "tests/screening/test_web_import.py::test_who_may_not_import_gets_404_and_nothing_changes",
     "tests/screening/test_web_import.py::test_anonymous_is_sent_to_sign_in_and_nothing_is_stored",
+)
+
+REFERRAL_PAGES = "tests/referrals/test_pages.py"
+REFERRAL_PAGE_ACCESS = (
+    f"{REFERRAL_PAGES}::test_outsider_gets_404_everywhere_and_nothing_is_written_or_logged_as_read",
+    f"{REFERRAL_PAGES}::test_a_partner_of_another_organisation_gets_404_and_nothing_changes",
+    f"{REFERRAL_PAGES}::test_roles_without_referrals_get_404_and_nothing_is_written",
+    f"{REFERRAL_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+REFERRAL_PDF = "tests/referrals/test_referral_pdf.py"
+
+DIRECTORY_PAGES = "tests/directory/test_directory_pages.py"
+DIRECTORY_ACCESS = (
+    f"{DIRECTORY_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+    f"{DIRECTORY_PAGES}::test_roles_without_the_directory_get_404_everywhere_and_nothing_is_written",
+    f"{DIRECTORY_PAGES}::test_readers_read_but_get_404_on_every_change_and_nothing_is_written",
+)
+DIRECTORY_CHANGE = (
+    *DIRECTORY_ACCESS,
+    f"{DIRECTORY_PAGES}::test_partner_editing_another_organisations_service_gets_404_and_nothing_is_written",
 )
 
 REGISTRY: dict[str, Entry] = {
     # --- public by design -----------------------------------------------------------
     "public:home": "public: the awareness site, open to anyone without an account",
     "public:find_help": "public: where to find help, open to anyone without an account",
+    # the public, read-only HSDS API of the directory: GET only, public part only
+    "hsds:root": HSDS_ACCESS,
+    "hsds:openapi": HSDS_ACCESS,
+    "hsds:services": HSDS_ACCESS,
+    "hsds:service": HSDS_ACCESS,
+    "hsds:organizations": HSDS_ACCESS,
+    "hsds:organization": HSDS_ACCESS,
+    "hsds:service_at_locations": HSDS_ACCESS,
+    "hsds:service_at_location": HSDS_ACCESS,
+    "hsds:taxonomies": HSDS_ACCESS,
+    "hsds:taxonomy": HSDS_ACCESS,
+    "hsds:taxonomy_terms": HSDS_ACCESS,
+    "hsds:taxonomy_term": HSDS_ACCESS,
     "set_language": (
         f"{ROUTE_ACCESS}::test_anonymous_language_switch_goes_to_the_same_page_and_stores_nothing",
         f"{ROUTE_ACCESS}::test_language_switch_refuses_unknown_languages_and_other_sites",
@@ -255,6 +302,27 @@ REGISTRY: dict[str, Entry] = {
     "POST /api/v1/cases/{case_id}/approvals/{approval_id}/decision": WORKFLOW_API,
     "api:create_case": CASE_API_ACCESS,
     "POST /api/v1/cases": CASE_API_ACCESS,
+    # --- referrals API ---------------------------------------------------------------
+    "api:create_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals": REFERRAL_API_ACCESS,
+    "api:list_referrals": REFERRAL_API_ACCESS,
+    "GET /api/v1/referrals": REFERRAL_API_ACCESS,
+    "api:get_referral": REFERRAL_API_ACCESS,
+    "GET /api/v1/referrals/{referral_id}": REFERRAL_API_ACCESS,
+    "api:approve_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/approve": REFERRAL_API_ACCESS,
+    "api:accept_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/accept": REFERRAL_API_ACCESS,
+    "api:decline_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/decline": REFERRAL_API_ACCESS,
+    "api:start_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/start": REFERRAL_API_ACCESS,
+    "api:complete_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/complete": REFERRAL_API_ACCESS,
+    "api:withdraw_referral": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/withdraw": REFERRAL_API_ACCESS,
+    "api:add_referral_update": REFERRAL_API_ACCESS,
+    "POST /api/v1/referrals/{referral_id}/updates": REFERRAL_API_ACCESS,
     "api:list_cases": CASE_API_ACCESS,
     "GET /api/v1/cases": CASE_API_ACCESS,
     "api:get_case": CASE_API_ACCESS,
@@ -385,6 +453,29 @@ REGISTRY: dict[str, Entry] = {
     ),
     "api:revoke_token": (f"{TOKENS}::test_anonymous_cannot_create_or_revoke",),
     "DELETE /api/v1/auth/token": (f"{TOKENS}::test_anonymous_cannot_create_or_revoke",),
+    # --- directory (staff pages) -----------------------------------------------------
+    "directory:list": (
+        *DIRECTORY_ACCESS,
+        f"{DIRECTORY_PAGES}::test_list_filters_by_voivodeship_type_and_text",
+    ),
+    "directory:service": DIRECTORY_ACCESS,
+    "directory:service_create": (
+        *DIRECTORY_CHANGE,
+        f"{DIRECTORY_PAGES}::test_supervisor_adds_and_edits_a_service_in_four_languages",
+    ),
+    "directory:service_edit": (
+        *DIRECTORY_CHANGE,
+        f"{DIRECTORY_PAGES}::test_bad_input_on_the_page_names_the_field_and_nothing_is_written",
+    ),
+    "directory:service_verify": (
+        *DIRECTORY_CHANGE,
+        f"{DIRECTORY_PAGES}::test_verify_page_marks_today",
+    ),
+    "directory:providers": (
+        *DIRECTORY_CHANGE,
+        f"{DIRECTORY_PAGES}::test_providers_are_added_and_edited_by_a_supervisor",
+    ),
+    "directory:provider_edit": DIRECTORY_CHANGE,
     # --- administration and audit ---------------------------------------------------
     "manage:overview": MANAGE_ACCESS,
     "manage:organisation_create": MANAGE_ACCESS,
@@ -397,6 +488,34 @@ REGISTRY: dict[str, Entry] = {
     "manage:user_active": MANAGE_ACCESS,
     "manage:user_password": MANAGE_ACCESS,
     "audit:list": MANAGE_ACCESS,
+    # --- referral pages ---------------------------------------------------------------
+    "referrals:list": REFERRAL_PAGE_ACCESS,
+    "referrals:new": REFERRAL_PAGE_ACCESS,
+    "referrals:compose": (
+        *REFERRAL_PAGE_ACCESS,
+        f"{REFERRAL_PAGES}::test_identity_without_consent_is_refused_with_the_reason_and_nothing_is_created",
+    ),
+    "referrals:detail": REFERRAL_PAGE_ACCESS,
+    "referrals:action": REFERRAL_PAGE_ACCESS,
+    "referrals:pdf": (
+        *REFERRAL_PAGE_ACCESS,
+        f"{REFERRAL_PDF}::test_a_session_without_a_recent_password_is_sent_to_reauthenticate_and_nothing_is_made",
+        f"{REFERRAL_PDF}::test_no_pdf_for_a_referral_inside_safepath_or_for_anyone_but_the_sender",
+    ),
+    "referrals:notifications": (
+        f"{REFERRAL_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+        f"{REFERRAL_PAGES}::test_the_inbox_shows_notifications_in_the_readers_language_and_marks_them_read",
+    ),
+    "referrals:notification": (
+        f"{REFERRAL_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+        f"{REFERRAL_PAGES}::test_the_inbox_shows_notifications_in_the_readers_language_and_marks_them_read",
+    ),
+    "referrals:pathways": REFERRAL_PAGE_ACCESS,
+    "referrals:pathway_new": REFERRAL_PAGE_ACCESS,
+    "referrals:pathway_edit": (
+        *REFERRAL_PAGE_ACCESS,
+        f"{REFERRAL_PAGES}::test_administrators_create_and_edit_pathways",
+    ),
     # --- allauth's own routes ---------------------------------------------------------
     "account_login": ALLAUTH,
     "account_logout": ALLAUTH,
@@ -472,7 +591,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
     assert "GET /api/v1/people/{person_id}" in routes
     assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
-    assert len(api_operations()) == 22
+    assert len(api_operations()) == 32
 
 
 def test_every_route_has_a_rule_or_a_proving_test() -> None:

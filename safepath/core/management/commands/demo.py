@@ -8,8 +8,10 @@ from django.db import transaction
 
 from safepath.accounts.models import Organisation, Role, Team, User
 from safepath.cases.demo import create_cases, create_relief, create_reports
+from safepath.directory.demo import load_demo_directory
 from safepath.people.demo import create_people
 from safepath.people.models import Person
+from safepath.referrals.demo import create_referrals
 from safepath.screening.demo import create_screenings
 
 DEMO_PASSWORD = "safepath-demo"  # noqa: S105 - documented demo password, refused in production
@@ -109,6 +111,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             users[username] = user
+        load_demo_directory()
         if Person.objects.exists():
             return
         iom_supervisor = users["supervisor.iom"]
@@ -135,3 +138,4 @@ class Command(BaseCommand):
         cases = create_cases(screenings=screenings)
         create_relief(supervisor=iom_supervisor, cases=cases)
         create_reports(cases=cases)
+        create_referrals(cases=cases)
