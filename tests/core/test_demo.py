@@ -202,6 +202,7 @@ def test_demo_has_referrals_in_every_state() -> None:
     assert referrals.filter(to_organisation__isnull=True).exclude(external_recipient="").exists()
     # Identity shared only where the person consented to referral to KCIK.
     for referral in kcik.exclude(consent__isnull=True):
+        assert referral.consent is not None
         assert referral.consent.purpose == "referral"
         assert "given_name" in referral.shared_fields
     assert not [r for r in kcik.filter(consent__isnull=True) if "given_name" in r.shared_fields]
