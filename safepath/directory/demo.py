@@ -25,8 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from safepath.accounts.models import Organisation, User
+from safepath.directory.inputs import ServiceData
 from safepath.directory.models import DirectoryOrganization, Service
-from safepath.directory.services import ServiceData, create_service_record
+from safepath.directory.services import create_service_record
 from safepath.directory.taxonomies import ensure_taxonomies
 
 NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "https://safepath.example/demo/directory")

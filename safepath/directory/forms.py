@@ -1,7 +1,7 @@
 """The shape of the directory's web forms: a service (its texts in the four languages
 side by side, types and groups, ages, address, phone, languages, opening hours per
 weekday, capacity, responsible person, "verified today") and a provider. The rules
-themselves are in `safepath.directory.services.validate_*`, shared with every loader.
+themselves are in `safepath.directory.validators.validate_*`, shared with every loader.
 """
 
 from typing import Any
@@ -15,8 +15,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import Organisation, Role, User
 from safepath.core.geography import voivodeship_choices
 from safepath.directory.i18n import LANGUAGE_CODES, pick
-from safepath.directory.models import DirectoryOrganization, Service, ServiceStatus
-from safepath.directory.services import (
+from safepath.directory.inputs import (
     COMMON_LANGUAGES,
     LANGUAGE_NAMES,
     TEXT_FIELDS,
@@ -24,6 +23,7 @@ from safepath.directory.services import (
     ProviderData,
     ServiceData,
 )
+from safepath.directory.models import DirectoryOrganization, Service, ServiceStatus
 from safepath.directory.taxonomies import GROUPS, SERVICE_TYPES, TERMS
 
 TEXT_LABELS = {

@@ -24,10 +24,11 @@ from safepath.core.decorators import capability_required
 from safepath.core.exceptions import NotAllowed
 from safepath.core.geography import voivodeship_name
 from safepath.core.http import AuthedRequest
-from safepath.directory import selectors, services
+from safepath.directory import provider_services, selectors, services
 from safepath.directory.forms import WEEKDAY_LABELS, FilterForm, ProviderForm, ServiceForm
 from safepath.directory.i18n import LANGUAGE_CODES
-from safepath.directory.services import TEXT_FIELDS, WEEKDAYS
+from safepath.directory.inputs import TEXT_FIELDS, WEEKDAYS
+from safepath.directory.validators import Invalid
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,7 @@ def _may_change_any(request: AuthedRequest) -> bool:
     )
 
 
-def _report(form: forms.Form, exc: services.Invalid) -> None:
+def _report(form: forms.Form, exc: Invalid) -> None:
     """Put each error of the service on its form field (a translatable text on its
     first language's box), or on the form."""
     for error in exc.errors:
@@ -141,7 +142,7 @@ def service_create(request: AuthedRequest) -> HttpResponse:
             )
         except NotAllowed as exc:
             raise Http404 from exc
-        except services.Invalid as exc:
+        except Invalid as exc:
             _report(form, exc)
         else:
             messages.success(request, _("Service added to the directory."))
@@ -167,7 +168,7 @@ def service_edit(request: AuthedRequest, service_id: uuid.UUID) -> HttpResponse:
             changed = services.service_update(actor=actor, service=service, data=form.to_data())
         except NotAllowed as exc:
             raise Http404 from exc
-        except services.Invalid as exc:
+        except Invalid as exc:
             _report(form, exc)
         else:
             if changed:
@@ -206,8 +207,8 @@ def provider_list(request: AuthedRequest) -> HttpResponse:
     form = ProviderForm(request.POST or None) if can_manage else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            provider = services.provider_create(actor=actor, data=form.to_data())
-        except services.Invalid as exc:
+            provider = provider_services.provider_create(actor=actor, data=form.to_data())
+        except Invalid as exc:
             _report(form, exc)
         else:
             messages.success(request, _("Service provider added."))
@@ -227,8 +228,10 @@ def provider_edit(request: AuthedRequest, provider_id: uuid.UUID) -> HttpRespons
     form = ProviderForm(request.POST or None, initial=ProviderForm.initial_for(provider))
     if request.method == "POST" and form.is_valid():
         try:
-            services.provider_update(actor=request.user, organization=provider, data=form.to_data())
-        except services.Invalid as exc:
+            provider_services.provider_update(
+                actor=request.user, organization=provider, data=form.to_data()
+            )
+        except Invalid as exc:
             _report(form, exc)
         else:
             messages.success(request, _("Service provider saved."))

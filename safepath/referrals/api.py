@@ -30,7 +30,7 @@ from safepath.cases.selectors import access_case
 from safepath.core.exceptions import NotAllowed
 from safepath.directory.models import Service
 from safepath.people.selectors import access_person
-from safepath.referrals import events, selectors, services
+from safepath.referrals import events, selectors, services, transition_services
 from safepath.referrals.models import Referral, ReferralStatus, SentVia
 from safepath.referrals.schemas import (
     OutcomeIn,
@@ -293,7 +293,7 @@ def approve_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
         request,
         referral_id,
         lambda actor, r: policies.in_scope(actor, "referral.approve_legal_ground", r),
-        lambda actor, r: services.referral_approve(actor=actor, referral=r, via="api"),
+        lambda actor, r: transition_services.referral_approve(actor=actor, referral=r, via="api"),
     )
 
 
@@ -303,7 +303,7 @@ def accept_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
         request,
         referral_id,
         selectors.records_answers,
-        lambda actor, r: services.referral_accept(actor=actor, referral=r, via="api"),
+        lambda actor, r: transition_services.referral_accept(actor=actor, referral=r, via="api"),
     )
 
 
@@ -315,7 +315,7 @@ def decline_referral(
         request,
         referral_id,
         selectors.records_answers,
-        lambda actor, r: services.referral_decline(
+        lambda actor, r: transition_services.referral_decline(
             actor=actor, referral=r, reason=payload.reason, via="api"
         ),
     )
@@ -327,7 +327,7 @@ def start_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse
         request,
         referral_id,
         selectors.records_answers,
-        lambda actor, r: services.referral_start(actor=actor, referral=r, via="api"),
+        lambda actor, r: transition_services.referral_start(actor=actor, referral=r, via="api"),
     )
 
 
@@ -339,7 +339,7 @@ def complete_referral(
         request,
         referral_id,
         selectors.records_answers,
-        lambda actor, r: services.referral_complete(
+        lambda actor, r: transition_services.referral_complete(
             actor=actor, referral=r, outcome=payload.outcome, via="api"
         ),
     )
@@ -353,7 +353,7 @@ def withdraw_referral(
         request,
         referral_id,
         selectors.can_act_as_sender,
-        lambda actor, r: services.referral_withdraw(
+        lambda actor, r: transition_services.referral_withdraw(
             actor=actor, referral=r, reason=payload.reason, via="api"
         ),
     )
@@ -367,7 +367,7 @@ def add_referral_update(
         request,
         referral_id,
         lambda actor, r: selectors.is_sender(actor, r) or selectors.is_receiver(actor, r),
-        lambda actor, r: services.referral_add_update(
+        lambda actor, r: transition_services.referral_add_update(
             actor=actor, referral=r, text=payload.text, via="api"
         ),
     )

@@ -15,7 +15,7 @@ from safepath.accounts.models import Role, User
 from safepath.cases.models import Case
 from safepath.directory.models import Service, ServiceStatus
 from safepath.people.services import consent_record
-from safepath.referrals import services, sharing
+from safepath.referrals import overdue_services, services, sharing, transition_services
 from safepath.referrals.models import Referral, SentVia
 
 type Step = Callable[[Referral, User, User], Referral]
@@ -24,17 +24,17 @@ PURPOSE: Final = "Specialised support and a safe place to stay while the case is
 
 
 def _accept(referral: Referral, sender: User, partner: User) -> Referral:
-    return services.referral_accept(actor=partner, referral=referral, via="demo")
+    return transition_services.referral_accept(actor=partner, referral=referral, via="demo")
 
 
 def _start(referral: Referral, sender: User, partner: User) -> Referral:
     referral = _accept(referral, sender, partner)
-    return services.referral_start(actor=partner, referral=referral, via="demo")
+    return transition_services.referral_start(actor=partner, referral=referral, via="demo")
 
 
 def _complete(referral: Referral, sender: User, partner: User) -> Referral:
     referral = _start(referral, sender, partner)
-    return services.referral_complete(
+    return transition_services.referral_complete(
         actor=partner,
         referral=referral,
         outcome="Stayed three weeks; legal counselling given; moved to own accommodation.",
@@ -43,13 +43,13 @@ def _complete(referral: Referral, sender: User, partner: User) -> Referral:
 
 
 def _decline(referral: Referral, sender: User, partner: User) -> Referral:
-    return services.referral_decline(
+    return transition_services.referral_decline(
         actor=partner, referral=referral, reason="No free place this week.", via="demo"
     )
 
 
 def _withdraw(referral: Referral, sender: User, partner: User) -> Referral:
-    return services.referral_withdraw(
+    return transition_services.referral_withdraw(
         actor=sender, referral=referral, reason="The person found a place with family.", via="demo"
     )
 
@@ -149,5 +149,5 @@ def create_referrals(*, cases: Sequence[Case]) -> list[Referral]:
         Referral.objects.filter(pk=sent[0].pk).update(
             respond_by=timezone.now() - datetime.timedelta(hours=1)
         )
-        services.flag_overdue_referrals()
+        overdue_services.flag_overdue_referrals()
     return made

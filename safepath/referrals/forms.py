@@ -1,5 +1,6 @@
 """Input shapes of the referral pages. The rules (consent, legal ground, who may move a
-referral) live in `safepath.referrals.services`; these only shape input."""
+referral) live in `safepath.referrals.services` and `transition_services`; these only
+shape input."""
 
 from typing import Any, Final
 

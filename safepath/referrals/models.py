@@ -10,7 +10,7 @@ caseworker chose, encrypted as a whole. The receiver never reads the person reco
 Identity leaves only with a valid consent of the person for referral to that recipient
 (`consent`), or a recorded legal ground (child protection, imminent danger) approved by
 a supervisor (`legal_ground_approved_by`). The states and who moves them are in
-`safepath.referrals.services`; every step is a `ReferralEvent`, and on the case's
+`safepath.referrals.transition_services`; every step is a `ReferralEvent`, and on the case's
 timeline when there is a case.
 """
 

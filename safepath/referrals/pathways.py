@@ -20,20 +20,17 @@ then in the same voivodeship (or a service area covering it), then services for 
 whole country, then the rest; within each, those speaking one of the person's
 languages and serving one of the groups come first.
 
-The writes here (`ensure_default_pathways`, `pathway_save`) are the pathway templates'
-own, for administrators (`pathway.manage`).
+The five default pathways are in `default_pathways`; the writes to pathway templates in
+`pathway_services`.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.db import transaction
 from django.db.models import Prefetch
 
-from safepath.accounts import policies
 from safepath.accounts.models import User
-from safepath.audit import events as audit
 from safepath.cases.models import Case
 from safepath.directory.models import (
     Attribute,
@@ -41,7 +38,7 @@ from safepath.directory.models import (
     ServiceAtLocation,
     ServiceStatus,
 )
-from safepath.directory.taxonomies import GROUP_CODES, GROUPS, SERVICE_TYPE_CODES, SERVICE_TYPES
+from safepath.directory.taxonomies import GROUP_CODES, GROUPS, SERVICE_TYPES
 from safepath.people.models import AgeBand, ChildStatus, Person, Sex
 from safepath.referrals.models import PathwayTemplate
 from safepath.screening.models import Screening
@@ -296,212 +293,3 @@ def origin(
         return person.voivodeship, ""
     team = actor.team
     return (team.voivodeship if team is not None else "") or "", ""
-
-
-# --- the five default pathways (§5) ----------------------------------------------
-
-type Texts = dict[str, str]
-
-DEFAULTS: Final[list[dict[str, Any]]] = [
-    {
-        "code": "adult-victim",
-        "name": {
-            "en": "Possible adult victim of trafficking",
-            "pl": "Osoba dorosła – możliwa ofiara handlu ludźmi",
-            "uk": "Доросла особа – можлива жертва торгівлі людьми",
-            "ru": "Взрослый – возможная жертва торговли людьми",
-        },
-        "description": {
-            "en": "Refer to the National Consulting and Intervention Centre (KCIK) and to "
-            "legal aid.",
-            "pl": "Skieruj do Krajowego Centrum Interwencyjno-Konsultacyjnego (KCIK) i do "
-            "pomocy prawnej.",
-            "uk": "Скеруйте до Національного консультаційно-інтервенційного центру (KCIK) "
-            "та до правової допомоги.",
-            "ru": "Направьте в Национальный консультационно-интервенционный центр (KCIK) "
-            "и за юридической помощью.",
-        },
-        "trigger": {"outcome": ["possible_victim"], "population": ["adult"]},
-        "service_types": ["trafficking_assistance", "legal_aid"],
-        "groups": [],
-    },
-    {
-        "code": "unaccompanied-child",
-        "name": {
-            "en": "Unaccompanied or separated child",
-            "pl": "Dziecko bez opieki lub odłączone od rodziny",
-            "uk": "Дитина без супроводу або розлучена з родиною",
-            "ru": "Несопровождаемый или разлучённый с семьёй ребёнок",
-        },
-        "description": {
-            "en": "Refer to child protection and notify the family court so that a guardian "
-            "is appointed.",
-            "pl": "Skieruj do ochrony dzieci i zawiadom sąd rodzinny w celu ustanowienia opiekuna.",
-            "uk": "Скеруйте до служби захисту дітей і повідомте сімейний суд для "
-            "призначення опікуна.",
-            "ru": "Направьте в службу защиты детей и уведомите семейный суд для назначения "
-            "опекуна.",
-        },
-        "trigger": {"flags": ["child_protection_referral"]},
-        "service_types": ["child_protection"],
-        "groups": ["children", "unaccompanied_children"],
-    },
-    {
-        "code": "gbv-survivor",
-        "name": {
-            "en": "Survivor of gender-based violence",
-            "pl": "Osoba doświadczająca przemocy ze względu na płeć",
-            "uk": "Особа, що пережила ґендерно зумовлене насильство",
-            "ru": "Пострадавший от гендерного насилия",
-        },
-        "description": {
-            "en": "Refer to services for survivors of gender-based violence.",
-            "pl": "Skieruj do pomocy dla osób doświadczających przemocy ze względu na płeć.",
-            "uk": "Скеруйте до служб допомоги постраждалим від ґендерно зумовленого насильства.",
-            "ru": "Направьте в службы помощи пострадавшим от гендерного насилия.",
-        },
-        "trigger": {"factors": ["gbv_experience"]},
-        "service_types": ["gbv_services"],
-        "groups": [],
-    },
-    {
-        "code": "urgent-medical",
-        "name": {
-            "en": "Urgent medical need",
-            "pl": "Pilna potrzeba medyczna",
-            "uk": "Термінова медична потреба",
-            "ru": "Срочная медицинская потребность",
-        },
-        "description": {
-            "en": "Refer to health services now.",
-            "pl": "Natychmiast skieruj do służby zdrowia.",
-            "uk": "Негайно скеруйте до медичних служб.",
-            "ru": "Немедленно направьте в медицинские службы.",
-        },
-        "trigger": {"needs": ["urgent_medical"]},
-        "service_types": ["medical_care"],
-        "groups": [],
-    },
-    {
-        "code": "lgbtqi",
-        "name": {
-            "en": "LGBTQI+ person",
-            "pl": "Osoba LGBTQI+",
-            "uk": "ЛГБТКІ+ особа",
-            "ru": "ЛГБТКИ+ человек",
-        },
-        "description": {
-            "en": "Refer to an organisation specialised in supporting LGBTQI+ people. "
-            "Offered when the person says so: safepath never infers it.",
-            "pl": "Skieruj do organizacji specjalizującej się we wsparciu osób LGBTQI+. "
-            "Proponowane, gdy osoba sama o tym powie: safepath nigdy tego nie zakłada.",
-            "uk": "Скеруйте до організації, що спеціалізується на підтримці ЛГБТКІ+ людей. "
-            "Пропонується, коли людина сама про це каже: safepath ніколи цього не припускає.",
-            "ru": "Направьте в организацию, специализирующуюся на поддержке ЛГБТКИ+ людей. "
-            "Предлагается, когда человек сам об этом говорит: safepath никогда этого не "
-            "предполагает.",
-        },
-        "trigger": {"groups": ["lgbtqi"]},
-        "service_types": ["trafficking_assistance", "mhpss", "shelter"],
-        "groups": ["lgbtqi"],
-    },
-]
-
-
-@transaction.atomic
-def ensure_default_pathways() -> int:
-    """Create the five default pathways that are missing; returns how many were created.
-    An existing pathway (perhaps edited by an administrator) is left as it is."""
-    created = 0
-    for position, default in enumerate(DEFAULTS):
-        _pathway, was_created = PathwayTemplate.objects.get_or_create(
-            code=default["code"],
-            defaults={
-                "name": default["name"],
-                "description": default["description"],
-                "trigger": default["trigger"],
-                "service_types": default["service_types"],
-                "groups": default["groups"],
-                "position": position * 10,
-            },
-        )
-        created += int(was_created)
-    return created
-
-
-class PathwayInvalid(Exception):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-def validate(
-    *, trigger: dict[str, list[str]], service_types: list[str], groups: list[str]
-) -> dict[str, str]:
-    """Problems by field name, in words (empty when all is well)."""
-    errors: dict[str, str] = {}
-    for key, values in trigger.items():
-        if key not in TRIGGER_KEYS or not set(values) <= set(allowed_values(key)):
-            errors[key] = "unknown"
-    if not service_types or not set(service_types) <= SERVICE_TYPE_CODES:
-        errors["service_types"] = "unknown"
-    if not set(groups) <= GROUP_CODES:
-        errors["groups"] = "unknown"
-    return errors
-
-
-@transaction.atomic
-def pathway_save(
-    *,
-    actor: User,
-    pathway: PathwayTemplate | None,
-    code: str,
-    name: Texts,
-    description: Texts,
-    trigger: dict[str, list[str]],
-    service_types: list[str],
-    groups: list[str],
-    active: bool,
-    position: int,
-) -> PathwayTemplate:
-    """Create (`pathway` None) or change a pathway template; administrators only."""
-    policies.require(actor, "pathway.manage")
-    trigger = {key: sorted(set(values)) for key, values in trigger.items() if values}
-    errors = validate(trigger=trigger, service_types=service_types, groups=groups)
-    if pathway is None and PathwayTemplate.objects.filter(code=code).exists():
-        errors["code"] = "taken"
-    if errors:
-        raise PathwayInvalid(errors)
-    if pathway is None:
-        pathway = PathwayTemplate(code=code)
-        changed = ["code", "name", "description", "trigger", "service_types", "groups"]
-    else:
-        changed = [
-            attribute
-            for attribute, value in (
-                ("name", name),
-                ("description", description),
-                ("trigger", trigger),
-                ("service_types", service_types),
-                ("groups", groups),
-                ("active", active),
-                ("position", position),
-            )
-            if getattr(pathway, attribute) != value
-        ]
-    pathway.name = name
-    pathway.description = description
-    pathway.trigger = trigger
-    pathway.service_types = sorted(set(service_types))
-    pathway.groups = sorted(set(groups))
-    pathway.active = active
-    pathway.position = position
-    pathway.save()
-    audit.record(
-        actor=actor,
-        action="pathway.saved",
-        object_type="pathway",
-        object_id=str(pathway.public_id),
-        detail={"fields": changed},
-    )
-    return pathway

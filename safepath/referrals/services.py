@@ -1,19 +1,7 @@
-"""Every write to referrals: one atomic function per action, each taking `actor=`.
-
-States (`ReferralStatus`) and who moves them:
-
-    awaiting_approval --approve (a supervisor, not the author)--> sent
-    sent --accept--> accepted --start--> in_progress --complete--> completed
-    sent --decline (with a reason)--> declined
-    accepted --complete--> completed (a one-off service needs no "start")
-    awaiting_approval, sent, accepted, in_progress --withdraw (the sender)--> withdrawn
-
-The recipient's answers (accept, decline, start, complete) are recorded by the partner
-focal points of the recipient organisation; for a recipient outside safepath, by the
-sender, who hears back by phone or e-mail. A move from the wrong state is refused with
-`ReferralInvalid`, naming the state. Each step writes a `ReferralEvent`, an audit
-event, a line on the case's timeline (when there is a case) and notifies the other side
-(`safepath.referrals.notifications.notify`: a link, never personal data).
+"""Creating a referral (`referral_create`, atomic, taking `actor=`) and the consent gate
+that guards it. The steps after it (approve, accept, decline, start, complete,
+withdraw, updates) are in `transition_services`, the overdue run in
+`overdue_services`, and who hears of each step in `referral_notifications`.
 
 The consent gate (`referral_create`): a referral that shares an identity field needs
 the person's valid consent to referral, general or for the recipient organisation, or
@@ -25,15 +13,12 @@ written but the audit event of the refusal.
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from safepath.accounts import policies
 from safepath.accounts.models import Organisation, User
@@ -43,25 +28,19 @@ from safepath.directory.i18n import text_in
 from safepath.directory.models import Service, ServiceStatus
 from safepath.people.models import AgeBand, Person
 from safepath.people.selectors import can_see_identity, valid_consent
-from safepath.referrals import events, selectors, sharing
-from safepath.referrals.models import (
-    LegalGround,
-    Referral,
-    ReferralStatus,
-    ReferralUpdate,
-    SentVia,
+from safepath.referrals import events, sharing
+from safepath.referrals.models import LegalGround, Referral, ReferralStatus, SentVia
+from safepath.referrals.referral_notifications import (
+    LANGUAGE_CODES,
+    approvers_of,
+    notify_users,
+    receivers_of,
 )
-from safepath.referrals.notifications import notify
 from safepath.screening.models import Screening
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise as StrPromise
-
 MAX_PURPOSE: Final = 2000
-MAX_TEXT: Final = 5000
 ADULT_BANDS: Final = (AgeBand.A18_59, AgeBand.A60)
 CONSENT_REQUIRED: Final = "consent_required"
-LANGUAGE_CODES: Final = tuple(code for code, _name in settings.LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +75,6 @@ def response_hours(*, urgent: bool) -> int:
     if urgent:
         return settings.SAFEPATH_REFERRAL_URGENT_HOURS
     return settings.SAFEPATH_REFERRAL_RESPONSE_HOURS
-
-
-def referral_url(referral: Referral, language: str | None = None) -> str:
-    """The referral's page in the web app, in `language` (a path: no host, no personal
-    data). Notifications use the reader's language, so the link opens in it."""
-    language = language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
-    with translation.override(language):
-        try:
-            return reverse("referrals:detail", args=[referral.public_id])
-        except NoReverseMatch:  # the pages are not mounted (yet): the same path by hand
-            return f"/{language}/app/referrals/{referral.public_id}/"
 
 
 # --- sending ---------------------------------------------------------------------------
@@ -241,17 +209,6 @@ def _check_legal_ground(
                     _("Child protection is a legal ground only for a child."),
                 )
             )
-
-
-def _check_text(field: str, text: str, limit: int, empty: "StrPromise | None") -> str:
-    text = text.strip()
-    if not text and empty is not None:
-        raise ReferralInvalid([ReferralError(field, str(empty))])
-    if len(text) > limit:
-        raise ReferralInvalid(
-            [ReferralError(field, _("At most %(count)d characters.") % {"count": limit})]
-        )
-    return text
 
 
 def referral_create(
@@ -422,7 +379,7 @@ def _create(
         events.step(
             actor=actor, referral=referral, kind="sent", via=via, audit_detail={"fields": names}
         )
-        _notify(actor, referral, _receivers(referral), "referral_received")
+        notify_users(actor, referral, receivers_of(referral), "referral_received")
     else:
         events.step(
             actor=actor,
@@ -431,261 +388,5 @@ def _create(
             via=via,
             audit_detail={"fields": names, "reason": ground},
         )
-        _notify(actor, referral, _approvers(referral), "referral_to_approve")
+        notify_users(actor, referral, approvers_of(referral), "referral_to_approve")
     return referral
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-def _receiving_roles() -> list[str]:
-    return [role for role, caps in policies.CAPABILITIES.items() if "referral.receive" in caps]
-
-
-def _receivers(referral: Referral) -> list[User]:
-    if referral.to_organisation_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            organisation_id=referral.to_organisation_id,
-            is_active=True,
-            role__in=_receiving_roles(),
-        ).order_by("pk")
-    )
-
-
-def _approvers(referral: Referral) -> list[User]:
-    roles = [
-        role
-        for role, caps in policies.CAPABILITIES.items()
-        if "referral.approve_legal_ground" in caps
-    ]
-    users = User.objects.filter(
-        organisation_id=referral.organisation_id, is_active=True, role__in=roles
-    ).exclude(pk=referral.created_by_id)
-    return [user for user in users.order_by("pk") if selectors.can_approve(user, referral)]
-
-
-def _sender(referral: Referral) -> list[User]:
-    return [User.objects.get(pk=referral.created_by_id)]
-
-
-def _notify(actor: User | None, referral: Referral, users: Iterable[User], kind: str) -> None:
-    """Tell each user (not the actor) about `kind`, linking to the referral."""
-    detail = {"referral": str(referral.public_id), "status": referral.status}
-    for user in users:
-        if actor is not None and user.pk == actor.pk:
-            continue
-        notify(user=user, kind=kind, url=referral_url(referral, user.language), detail=detail)
-
-
-# --- the steps -------------------------------------------------------------------------
-
-_NOT_NOW: Final[dict[str, "StrPromise"]] = {
-    "approve": _lazy(
-        "Only a referral waiting for approval can be approved; this one is %(status)s."
-    ),
-    "accept": _lazy("Only a sent referral can be accepted; this one is %(status)s."),
-    "decline": _lazy("Only a sent referral can be declined; this one is %(status)s."),
-    "start": _lazy("Only an accepted referral can be started; this one is %(status)s."),
-    "complete": _lazy(
-        "Only an accepted or started referral can be completed; this one is %(status)s."
-    ),
-    "withdraw": _lazy(
-        "A referral that is completed, declined or withdrawn cannot be withdrawn; this one "
-        "is %(status)s."
-    ),
-}
-_FROM: Final[dict[str, tuple[str, ...]]] = {
-    "approve": (ReferralStatus.AWAITING_APPROVAL,),
-    "accept": (ReferralStatus.SENT,),
-    "decline": (ReferralStatus.SENT,),
-    "start": (ReferralStatus.ACCEPTED,),
-    "complete": (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
-    "withdraw": (
-        ReferralStatus.AWAITING_APPROVAL,
-        ReferralStatus.SENT,
-        ReferralStatus.ACCEPTED,
-        ReferralStatus.IN_PROGRESS,
-    ),
-}
-
-
-def _locked(referral: Referral, action: str) -> Referral:
-    """The referral's row, locked, if `action` may move it from its state."""
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if locked.status not in _FROM[action]:
-        label = ReferralStatus(locked.status).label
-        raise ReferralInvalid(
-            [ReferralError("status", str(_NOT_NOW[action]) % {"status": str(label).lower()})]
-        )
-    return locked
-
-
-def _move(locked: Referral, status: str, **values: object) -> Referral:
-    now = timezone.now()
-    locked.status = status
-    locked.status_changed_at = now
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    return locked
-
-
-def _require_answerer(actor: User, referral: Referral) -> None:
-    if not selectors.records_answers(actor, referral):
-        raise NotAllowed("referral.receive")
-
-
-@transaction.atomic
-def referral_approve(*, actor: User, referral: Referral, via: str = "web") -> Referral:
-    """A supervisor (not the author) approves the legal ground: the referral is sent."""
-    if not policies.in_scope(actor, "referral.approve_legal_ground", referral):
-        raise NotAllowed("referral.approve_legal_ground")
-    if referral.created_by_id == actor.pk:
-        raise ReferralInvalid(
-            [
-                ReferralError(
-                    "approver",
-                    _("You cannot approve your own referral: another supervisor must."),
-                )
-            ]
-        )
-    locked = _locked(referral, "approve")
-    hours = response_hours(urgent=locked.urgent)
-    locked = _move(
-        locked,
-        ReferralStatus.SENT,
-        legal_ground_approved_by=actor,
-        respond_by=timezone.now() + datetime.timedelta(hours=hours),
-    )
-    events.step(
-        actor=actor,
-        referral=locked,
-        kind="approved",
-        via=via,
-        audit_detail={"reason": locked.legal_ground},
-    )
-    _notify(actor, locked, _sender(locked), "referral_approved")
-    _notify(actor, locked, _receivers(locked), "referral_received")
-    return locked
-
-
-@transaction.atomic
-def referral_accept(*, actor: User, referral: Referral, via: str = "web") -> Referral:
-    _require_answerer(actor, referral)
-    locked = _move(_locked(referral, "accept"), ReferralStatus.ACCEPTED, answered_at=timezone.now())
-    events.step(actor=actor, referral=locked, kind="accepted", via=via)
-    _notify(actor, locked, _sender(locked), "referral_accepted")
-    return locked
-
-
-@transaction.atomic
-def referral_decline(*, actor: User, referral: Referral, reason: str, via: str = "web") -> Referral:
-    """Decline, saying why (the reason is for the sender; it stays encrypted)."""
-    _require_answerer(actor, referral)
-    reason = _check_text("reason", reason, MAX_TEXT, _lazy("Say why you decline the referral."))
-    locked = _move(
-        _locked(referral, "decline"),
-        ReferralStatus.DECLINED,
-        answered_at=timezone.now(),
-        decline_reason=reason,
-    )
-    events.step(actor=actor, referral=locked, kind="declined", via=via)
-    _notify(actor, locked, _sender(locked), "referral_declined")
-    return locked
-
-
-@transaction.atomic
-def referral_start(*, actor: User, referral: Referral, via: str = "web") -> Referral:
-    _require_answerer(actor, referral)
-    locked = _move(_locked(referral, "start"), ReferralStatus.IN_PROGRESS)
-    events.step(actor=actor, referral=locked, kind="started", via=via)
-    return locked
-
-
-@transaction.atomic
-def referral_complete(
-    *, actor: User, referral: Referral, outcome: str, via: str = "web"
-) -> Referral:
-    """Complete, saying what was done (for the sender; encrypted)."""
-    _require_answerer(actor, referral)
-    outcome = _check_text("outcome", outcome, MAX_TEXT, _lazy("Say what was done."))
-    locked = _move(
-        _locked(referral, "complete"),
-        ReferralStatus.COMPLETED,
-        completed_at=timezone.now(),
-        outcome=outcome,
-    )
-    events.step(actor=actor, referral=locked, kind="completed", via=via)
-    _notify(actor, locked, _sender(locked), "referral_completed")
-    return locked
-
-
-@transaction.atomic
-def referral_withdraw(
-    *, actor: User, referral: Referral, reason: str = "", via: str = "web"
-) -> Referral:
-    """The sender withdraws it (while it is not completed, declined or withdrawn). The
-    reason, if any, is kept as an update the receivers can read."""
-    if not selectors.can_act_as_sender(actor, referral):
-        raise NotAllowed("referral.create")
-    reason = _check_text("reason", reason, MAX_TEXT, None)
-    locked = _locked(referral, "withdraw")
-    was_sent = locked.status != ReferralStatus.AWAITING_APPROVAL
-    locked = _move(locked, ReferralStatus.WITHDRAWN)
-    if reason:
-        ReferralUpdate.objects.create(referral=locked, author=actor, text=reason)
-    events.step(actor=actor, referral=locked, kind="withdrawn", via=via)
-    if was_sent:
-        _notify(actor, locked, _receivers(locked), "referral_withdrawn")
-    return locked
-
-
-@transaction.atomic
-def referral_add_update(
-    *, actor: User, referral: Referral, text: str, via: str = "web"
-) -> ReferralUpdate:
-    """A progress note by the sender or a receiver; the other side is told."""
-    receiver = selectors.is_receiver(actor, referral)
-    if not receiver and not selectors.is_sender(actor, referral):
-        raise NotAllowed("referral.view")
-    text = _check_text("text", text, MAX_TEXT, _lazy("Write the update first."))
-    update = ReferralUpdate.objects.create(referral=referral, author=actor, text=text)
-    events.step(actor=actor, referral=referral, kind="update", via=via)
-    others = _sender(referral) if receiver else _receivers(referral)
-    if referral.status != ReferralStatus.AWAITING_APPROVAL:
-        _notify(actor, referral, others, "referral_update")
-    return update
-
-
-# --- overdue ---------------------------------------------------------------------------
-
-
-def flag_overdue_referrals(now: datetime.datetime | None = None) -> int:
-    """Flag every sent referral past its `respond_by` that nobody answered, once: its
-    event `overdue`, an audit event, and a notification to the sender and receivers.
-    Each referral is its own transaction, locked and checked again, so a run delivered
-    twice, or two at once, flags nothing twice. Answers how many were flagged."""
-    now = now or timezone.now()
-    due = (
-        Referral.objects.filter(status=ReferralStatus.SENT, respond_by__lt=now)
-        .exclude(events__kind="overdue")
-        .values_list("pk", flat=True)
-    )
-    flagged = 0
-    for pk in list(due):
-        with transaction.atomic():
-            referral = (
-                Referral.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=ReferralStatus.SENT)
-                .first()
-            )
-            if referral is None or referral.events.filter(kind="overdue").exists():
-                continue
-            events.step(actor=None, referral=referral, kind="overdue", via="task", timeline=False)
-            _notify(None, referral, [*_sender(referral), *_receivers(referral)], "referral_overdue")
-            flagged += 1
-    return flagged

@@ -33,7 +33,7 @@ from safepath.directory.models import (
 from safepath.directory.taxonomies import GROUPS, SERVICE_TYPES, ensure_taxonomies, term
 from safepath.people import services as people_services
 from safepath.referrals.models import Referral, ReferralStatus
-from safepath.referrals.pathways import ensure_default_pathways
+from safepath.referrals.pathway_services import ensure_default_pathways
 from safepath.screening.services import ConsentGiven, screening_create
 from safepath.screening.services import Location as Where
 from tests.browser.conftest import Accessibility, ConsoleErrors, ContextFactory, screenshot

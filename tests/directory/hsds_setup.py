@@ -12,6 +12,7 @@ import jsonschema  # type: ignore[import-untyped]
 from django.utils import timezone
 
 from safepath.accounts.models import User
+from safepath.directory.change_log import record_change
 from safepath.directory.models import (
     Address,
     Attribute,
@@ -28,7 +29,6 @@ from safepath.directory.models import (
     ServiceCapacity,
     ServiceStatus,
 )
-from safepath.directory.services import record_change
 from safepath.directory.taxonomies import GROUPS, SERVICE_TYPES, ensure_taxonomies, term
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from safepath.directory.models import (
     ServiceCapacity,
 )
 from safepath.directory.selectors import is_unverified
-from safepath.directory.services import validate_service
+from safepath.directory.validators import validate_service
 
 
 @pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from safepath.audit.models import AuditEvent
 from safepath.core.exceptions import NotAllowed
-from safepath.directory import services
+from safepath.directory import provider_services, services
+from safepath.directory.inputs import ProviderData, ServiceData
 from safepath.directory.models import (
     Address,
     Attribute,
@@ -28,7 +29,7 @@ from safepath.directory.models import (
     ServiceCapacity,
 )
 from safepath.directory.quality import KIND, flag_unverified
-from safepath.directory.services import Invalid, ProviderData, ServiceData
+from safepath.directory.validators import Invalid
 from safepath.referrals.models import Notification
 from tests.conftest import Cast
 
@@ -270,7 +271,7 @@ def test_roles_without_directory_changes_are_refused_and_nothing_is_written(
     with pytest.raises(NotAllowed):
         services.service_create(actor=actor, organization=service.organization, data=full_data())
     with pytest.raises(NotAllowed):
-        services.provider_create(actor=actor, data=ProviderData(name={"pl": "X"}))
+        provider_services.provider_create(actor=actor, data=ProviderData(name={"pl": "X"}))
     assert counts() == before
 
 
@@ -315,11 +316,11 @@ def test_removing_parts_logs_them_and_deletes_them(cast: Cast) -> None:
 
 
 def test_providers_are_created_and_changed_by_managers_with_a_log(cast: Cast) -> None:
-    org = services.provider_create(
+    org = provider_services.provider_create(
         actor=cast.admin,
         data=ProviderData(name={"pl": "Fundacja Nowa"}, organisation=cast.partner_org),
     )
-    changed = services.provider_update(
+    changed = provider_services.provider_update(
         actor=cast.admin,
         organization=org,
         data=ProviderData(name={"pl": "Fundacja Nowa", "en": "New Foundation"}, organisation=None),
@@ -332,10 +333,10 @@ def test_providers_are_created_and_changed_by_managers_with_a_log(cast: Cast) ->
     )
     assert rows == [("name.en", "", "New Foundation"), ("organisation", "SHELTER", "")]
     with pytest.raises(Invalid) as caught:
-        services.provider_create(actor=cast.admin, data=ProviderData(name={}))
+        provider_services.provider_create(actor=cast.admin, data=ProviderData(name={}))
     assert [e.field for e in caught.value.errors] == ["name"]
     with pytest.raises(NotAllowed):
-        services.provider_update(
+        provider_services.provider_update(
             actor=cast.partner, organization=org, data=ProviderData(name={"pl": "X"})
         )
 

@@ -18,7 +18,7 @@ from safepath.core.exceptions import NotAllowed
 from safepath.directory.models import Service
 from safepath.people.models import Consent, Person
 from safepath.people.services import consent_record
-from safepath.referrals import services
+from safepath.referrals import services, transition_services
 from safepath.referrals.models import Notification, Referral, ReferralEvent
 from tests.conftest import Cast
 from tests.factories import UserFactory
@@ -132,8 +132,8 @@ def test_a_legal_ground_waits_for_another_supervisor_then_is_sent(
         ("supervisor.a", "referral_to_approve")
     ]
     with pytest.raises(NotAllowed):
-        services.referral_approve(actor=cast.caseworker_a2, referral=referral)
-    approved = services.referral_approve(actor=cast.supervisor_a, referral=referral)
+        transition_services.referral_approve(actor=cast.caseworker_a2, referral=referral)
+    approved = transition_services.referral_approve(actor=cast.supervisor_a, referral=referral)
     assert (approved.status, approved.legal_ground_approved_by) == ("sent", cast.supervisor_a)
     assert Notification.objects.filter(user=cast.partner, kind="referral_received").count() == 1
     assert list(ReferralEvent.objects.values_list("kind", flat=True)) == [
@@ -154,7 +154,7 @@ def test_the_author_cannot_approve_their_own_legal_ground(
         actor=cast.supervisor_a, share=["code", "phone"], legal_ground="imminent_danger"
     )
     with pytest.raises(services.ReferralInvalid) as invalid:
-        services.referral_approve(actor=cast.supervisor_a, referral=referral)
+        transition_services.referral_approve(actor=cast.supervisor_a, referral=referral)
     assert invalid.value.errors[0].field == "approver"
     referral.refresh_from_db()
     assert (referral.status, referral.legal_ground_approved_by) == ("awaiting_approval", None)
@@ -164,7 +164,7 @@ def test_the_author_cannot_approve_their_own_legal_ground(
         organisation=cast.org_a,
         team=cast.team_a2,
     )
-    assert services.referral_approve(actor=other, referral=referral).status == "sent"
+    assert transition_services.referral_approve(actor=other, referral=referral).status == "sent"
 
 
 def test_a_supervisor_of_another_organisation_cannot_approve(
@@ -175,7 +175,7 @@ def test_a_supervisor_of_another_organisation_cannot_approve(
         username="supervisor.b", role=Role.SUPERVISOR, organisation=cast.org_b, team=cast.team_b
     )
     with pytest.raises(NotAllowed):
-        services.referral_approve(actor=outsider, referral=referral)
+        transition_services.referral_approve(actor=outsider, referral=referral)
     referral.refresh_from_db()
     assert referral.status == "awaiting_approval"
 

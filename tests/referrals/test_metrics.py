@@ -4,7 +4,7 @@ median time to acceptance and the completion rate. Aggregates only: no ids."""
 import datetime
 from collections.abc import Callable
 
-from safepath.referrals import metrics, services
+from safepath.referrals import metrics, transition_services
 from safepath.referrals.models import Referral, ReferralEvent
 from tests.conftest import Cast
 from tests.referrals.conftest import directory_service
@@ -13,10 +13,12 @@ from tests.referrals.conftest import directory_service
 def test_the_summary_counts_each_referral_once_and_leaves_out_those_never_sent(
     cast: Cast, refer: Callable[..., Referral]
 ) -> None:
-    completed = services.referral_accept(actor=cast.partner, referral=refer())
-    completed = services.referral_complete(actor=cast.partner, referral=completed, outcome="Ok")
-    services.referral_decline(actor=cast.partner, referral=refer(), reason="Full")
-    services.referral_withdraw(actor=cast.caseworker_a, referral=refer())
+    completed = transition_services.referral_accept(actor=cast.partner, referral=refer())
+    completed = transition_services.referral_complete(
+        actor=cast.partner, referral=completed, outcome="Ok"
+    )
+    transition_services.referral_decline(actor=cast.partner, referral=refer(), reason="Full")
+    transition_services.referral_withdraw(actor=cast.caseworker_a, referral=refer())
     refer()  # still sent
     refer(service=None, to_organisation=cast.org_b)
     legal = directory_service(organisation=None, types=("legal_aid", "hotline"))

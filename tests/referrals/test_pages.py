@@ -22,7 +22,7 @@ from safepath.referrals.models import (
     ReferralStatus,
     ReferralUpdate,
 )
-from safepath.referrals.pathways import ensure_default_pathways
+from safepath.referrals.pathway_services import ensure_default_pathways
 from safepath.screening.models import Screening
 from tests.conftest import Cast
 from tests.factories import OrganisationFactory, UserFactory

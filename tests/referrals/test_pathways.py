@@ -20,7 +20,7 @@ from safepath.directory.models import (
 from safepath.directory.taxonomies import GROUPS, SERVICE_TYPES, ensure_taxonomies, term
 from safepath.people import services as people_services
 from safepath.people.models import Person
-from safepath.referrals import pathways
+from safepath.referrals import pathway_services, pathways
 from safepath.referrals.models import PathwayTemplate
 from safepath.screening.models import Screening
 from safepath.screening.services import ConsentGiven, screening_create
@@ -54,14 +54,14 @@ def _codes(found: list[PathwayTemplate]) -> list[str]:
 
 def test_the_five_defaults_are_created_once_in_four_languages_and_edits_are_kept() -> None:
     PathwayTemplate.objects.all().delete()  # a migration loads them; start without
-    assert pathways.ensure_default_pathways() == 5
-    assert pathways.ensure_default_pathways() == 0
+    assert pathway_services.ensure_default_pathways() == 5
+    assert pathway_services.ensure_default_pathways() == 0
     assert PathwayTemplate.objects.count() == 5
     for pathway in PathwayTemplate.objects.all():
         assert set(pathway.name) == {"en", "pl", "uk", "ru"}
         assert set(pathway.description) == {"en", "pl", "uk", "ru"}
     PathwayTemplate.objects.filter(code="gbv-survivor").update(service_types=["mhpss"])
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     assert PathwayTemplate.objects.get(code="gbv-survivor").service_types == ["mhpss"]
     assert _codes(list(PathwayTemplate.objects.all())) == [
         "adult-victim",
@@ -90,7 +90,7 @@ def test_the_five_defaults_are_created_once_in_four_languages_and_edits_are_kept
 def test_each_default_is_proposed_by_its_situation(
     cast: Cast, person_a: Person, screening: dict[str, Any], expected: list[str]
 ) -> None:
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     found = pathways.applicable(screening=_screen(cast, person_a, **screening))
     assert _codes(found) == expected
 
@@ -100,7 +100,7 @@ def test_a_case_uses_its_screening_and_the_persons_child_status(
 ) -> None:
     from safepath.cases.services import case_open
 
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     screening = _screen(cast, person_a, indicators=INDICATED)
     case = case_open(actor=cast.caseworker_a, screening=screening)
     assert _codes(pathways.applicable(case=case)) == ["adult-victim"]
@@ -112,7 +112,7 @@ def test_a_case_uses_its_screening_and_the_persons_child_status(
 def test_an_inactive_pathway_and_an_empty_or_unknown_trigger_never_match(
     cast: Cast, person_a: Person
 ) -> None:
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     PathwayTemplate.objects.filter(code="adult-victim").update(active=False)
     screening = _screen(cast, person_a, indicators=INDICATED)
     assert pathways.applicable(screening=screening) == []
@@ -130,7 +130,7 @@ def test_sexual_orientation_and_gender_identity_are_never_inferred(
     person_a.refresh_from_db()
     screening = _screen(cast, person_a, factors=["gender_risk"])
     assert "lgbtqi" not in pathways.facts(screening=screening)["groups"]
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     assert "lgbtqi" not in _codes(pathways.applicable(screening=screening))
 
 
@@ -179,7 +179,7 @@ def test_services_are_proposed_nearest_first_of_the_pathways_types_only(
     cast: Cast, person_a: Person
 ) -> None:
     ensure_taxonomies()
-    pathways.ensure_default_pathways()
+    pathway_services.ensure_default_pathways()
     _service("Elsewhere", voivodeship="06", city="Lublin", types=("trafficking_assistance",))
     _service("National", national=True, types=("trafficking_assistance",))
     _service("Region", voivodeship="14", city="Radom", types=("legal_aid",))

@@ -20,7 +20,7 @@ from safepath.cases.timeline import describe
 from safepath.core.exceptions import NotAllowed
 from safepath.directory.models import Service
 from safepath.people.models import Consent, Person
-from safepath.referrals import selectors, services, sharing
+from safepath.referrals import overdue_services, selectors, services, sharing, transition_services
 from safepath.referrals.models import Notification, Referral, ReferralEvent, ReferralUpdate
 from safepath.referrals.tasks import flag_overdue
 from safepath.screening.models import Screening
@@ -49,10 +49,10 @@ def test_with_consent_the_partner_accepts_starts_and_completes_and_the_case_show
         cast.caseworker_a,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        referral = services.referral_accept(actor=cast.partner, referral=referral)
+        referral = transition_services.referral_accept(actor=cast.partner, referral=referral)
         assert referral.answered_at is not None
-        referral = services.referral_start(actor=cast.partner, referral=referral)
-        referral = services.referral_complete(
+        referral = transition_services.referral_start(actor=cast.partner, referral=referral)
+        referral = transition_services.referral_complete(
             actor=cast.partner, referral=referral, outcome="Housed for three weeks."
         )
     assert (referral.status, referral.outcome, referral.version) == (
@@ -110,7 +110,9 @@ def test_e_mails_hold_a_link_and_nothing_about_the_person(
     User.objects.filter(pk=cast.partner.pk).update(language="pl")
     with django_capture_on_commit_callbacks(execute=True):
         referral = refer(share=IDENTITY_SHARE, purpose="Oksana needs a shelter.")
-        services.referral_decline(actor=cast.partner, referral=referral, reason="No beds left.")
+        transition_services.referral_decline(
+            actor=cast.partner, referral=referral, reason="No beds left."
+        )
     assert [message.to for message in mail.outbox] == [
         ["partner.shelter@example.org"],
         ["caseworker.a@example.org"],
@@ -215,12 +217,16 @@ def test_decline_needs_a_reason(cast: Cast, refer: Callable[..., Referral]) -> N
     referral = refer()
     for reason in ("", "   "):
         with pytest.raises(services.ReferralInvalid) as invalid:
-            services.referral_decline(actor=cast.partner, referral=referral, reason=reason)
+            transition_services.referral_decline(
+                actor=cast.partner, referral=referral, reason=reason
+            )
         assert [e.field for e in invalid.value.errors] == ["reason"]
     referral.refresh_from_db()
     assert referral.status == "sent"
     assert ReferralEvent.objects.filter(kind="declined").count() == 0
-    declined = services.referral_decline(actor=cast.partner, referral=referral, reason="Full.")
+    declined = transition_services.referral_decline(
+        actor=cast.partner, referral=referral, reason="Full."
+    )
     assert (declined.status, declined.decline_reason) == ("declined", "Full.")
     assert declined.answered_at is not None
 
@@ -228,8 +234,8 @@ def test_decline_needs_a_reason(cast: Cast, refer: Callable[..., Referral]) -> N
 def test_the_sender_withdraws_and_the_partner_is_told(
     cast: Cast, refer: Callable[..., Referral], case_a: Case
 ) -> None:
-    referral = services.referral_accept(actor=cast.partner, referral=refer())
-    withdrawn = services.referral_withdraw(
+    referral = transition_services.referral_accept(actor=cast.partner, referral=refer())
+    withdrawn = transition_services.referral_withdraw(
         actor=cast.caseworker_a2, referral=referral, reason="The person left Poland."
     )
     assert withdrawn.status == "withdrawn"
@@ -238,9 +244,9 @@ def test_the_sender_withdraws_and_the_partner_is_told(
     assert CaseEvent.objects.filter(case=case_a, kind="referral_withdrawn").count() == 1
     # Nothing moves a withdrawn referral any more.
     with pytest.raises(services.ReferralInvalid):
-        services.referral_withdraw(actor=cast.caseworker_a, referral=withdrawn)
+        transition_services.referral_withdraw(actor=cast.caseworker_a, referral=withdrawn)
     with pytest.raises(services.ReferralInvalid):
-        services.referral_start(actor=cast.partner, referral=withdrawn)
+        transition_services.referral_start(actor=cast.partner, referral=withdrawn)
 
 
 def test_only_the_sender_withdraws_only_the_receiver_answers(
@@ -248,12 +254,12 @@ def test_only_the_sender_withdraws_only_the_receiver_answers(
 ) -> None:
     referral = refer()
     with pytest.raises(NotAllowed):
-        services.referral_withdraw(actor=cast.partner, referral=referral)
+        transition_services.referral_withdraw(actor=cast.partner, referral=referral)
     for actor in (cast.caseworker_a, cast.caseworker_b, cast.supervisor_a):
         with pytest.raises(NotAllowed):
-            services.referral_accept(actor=actor, referral=referral)
+            transition_services.referral_accept(actor=actor, referral=referral)
     with pytest.raises(NotAllowed):
-        services.referral_withdraw(actor=cast.caseworker_a_other_team, referral=referral)
+        transition_services.referral_withdraw(actor=cast.caseworker_a_other_team, referral=referral)
     referral.refresh_from_db()
     assert (referral.status, referral.version) == ("sent", 1)
 
@@ -274,14 +280,18 @@ def test_illegal_moves_are_refused_and_named(
 ) -> None:
     def run(name: str, referral: Referral) -> Referral:
         if name == "accept":
-            return services.referral_accept(actor=cast.partner, referral=referral)
+            return transition_services.referral_accept(actor=cast.partner, referral=referral)
         if name == "decline":
-            return services.referral_decline(actor=cast.partner, referral=referral, reason="No.")
+            return transition_services.referral_decline(
+                actor=cast.partner, referral=referral, reason="No."
+            )
         if name == "start":
-            return services.referral_start(actor=cast.partner, referral=referral)
+            return transition_services.referral_start(actor=cast.partner, referral=referral)
         if name == "complete":
-            return services.referral_complete(actor=cast.partner, referral=referral, outcome="Ok")
-        return services.referral_withdraw(actor=cast.caseworker_a, referral=referral)
+            return transition_services.referral_complete(
+                actor=cast.partner, referral=referral, outcome="Ok"
+            )
+        return transition_services.referral_withdraw(actor=cast.caseworker_a, referral=referral)
 
     referral = refer()
     for name in steps:
@@ -298,8 +308,10 @@ def test_updates_by_either_side_tell_the_other(
     cast: Cast, refer: Callable[..., Referral], case_a: Case
 ) -> None:
     referral = refer()
-    services.referral_add_update(actor=cast.partner, referral=referral, text="Bed kept.")
-    services.referral_add_update(actor=cast.caseworker_a, referral=referral, text="Coming at 6.")
+    transition_services.referral_add_update(actor=cast.partner, referral=referral, text="Bed kept.")
+    transition_services.referral_add_update(
+        actor=cast.caseworker_a, referral=referral, text="Coming at 6."
+    )
     assert list(ReferralUpdate.objects.values_list("author__username", "text")) == [
         ("partner.shelter", "Bed kept."),
         ("caseworker.a", "Coming at 6."),
@@ -308,9 +320,11 @@ def test_updates_by_either_side_tell_the_other(
         Notification.objects.filter(kind="referral_update").values_list("user__username")
     ) == [("caseworker.a",), ("partner.shelter",)]
     with pytest.raises(services.ReferralInvalid):
-        services.referral_add_update(actor=cast.partner, referral=referral, text=" ")
+        transition_services.referral_add_update(actor=cast.partner, referral=referral, text=" ")
     with pytest.raises(NotAllowed):
-        services.referral_add_update(actor=cast.caseworker_b, referral=referral, text="Hi")
+        transition_services.referral_add_update(
+            actor=cast.caseworker_b, referral=referral, text="Hi"
+        )
     assert ReferralUpdate.objects.count() == 2
 
 
@@ -324,8 +338,8 @@ def test_a_recipient_outside_safepath_the_sender_records_its_answers(
         "Fundacja Bezpieczny Dom",
     )
     with pytest.raises(NotAllowed):
-        services.referral_accept(actor=cast.partner, referral=referral)
-    accepted = services.referral_accept(actor=cast.caseworker_a, referral=referral)
+        transition_services.referral_accept(actor=cast.partner, referral=referral)
+    accepted = transition_services.referral_accept(actor=cast.caseworker_a, referral=referral)
     assert accepted.status == "accepted"
 
 
@@ -334,10 +348,10 @@ def test_overdue_referrals_are_flagged_once(
 ) -> None:
     late = refer(urgent=True)
     on_time = refer()
-    answered = services.referral_accept(actor=cast.partner, referral=refer(urgent=True))
+    answered = transition_services.referral_accept(actor=cast.partner, referral=refer(urgent=True))
     later = timezone.now() + datetime.timedelta(hours=5)
-    assert services.flag_overdue_referrals(now=later) == 1
-    assert services.flag_overdue_referrals(now=later) == 0
+    assert overdue_services.flag_overdue_referrals(now=later) == 1
+    assert overdue_services.flag_overdue_referrals(now=later) == 0
     assert list(
         ReferralEvent.objects.filter(kind="overdue").values_list("referral", flat=True)
     ) == [late.pk]

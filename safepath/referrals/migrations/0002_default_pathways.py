@@ -1,4 +1,4 @@
-"""The five default referral pathways of issue 5 §5 (`safepath.referrals.pathways`);
+"""The five default referral pathways of issue 5 §5 (`safepath.referrals.default_pathways`);
 administrators edit them afterwards, and a pathway already there is left alone."""
 
 from typing import Any
@@ -9,7 +9,7 @@ from django.db import migrations
 def load(apps: Any, schema_editor: Any) -> None:
     import uuid
 
-    from safepath.referrals.pathways import DEFAULTS
+    from safepath.referrals.default_pathways import DEFAULTS
 
     pathway_model = apps.get_model("referrals", "PathwayTemplate")
     for position, default in enumerate(DEFAULTS):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safepath.referrals import services
+from safepath.referrals import overdue_services
 
 
 class Command(BaseCommand):
@@ -19,4 +19,4 @@ class Command(BaseCommand):
         subcommands.add_parser("flag-overdue", help="flag referrals not answered in time")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json.dumps({"flagged": services.flag_overdue_referrals()}))
+        self.stdout.write(json.dumps({"flagged": overdue_services.flag_overdue_referrals()}))
