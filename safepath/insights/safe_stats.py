@@ -1,0 +1,436 @@
+"""Safe statistics: the pure rules every aggregate passes before it leaves the system.
+
+No Django here: thresholds come in as arguments (the Django side, `releases.py`, reads
+them from the settings and logs each release). The rules, documented in
+`docs/insights.md` ("Safe statistics"):
+
+1. **Dimensions.** At most `MAX_IDENTIFYING` identifying dimensions per table. Every
+   dimension counts as identifying except the time dimensions in `TIME_DIMENSIONS`
+   (an unknown name is identifying: the safe default). Organisation dimensions
+   (`ORGANISATION_DIMENSIONS`) are refused for public and partner audiences.
+2. **Primary suppression.** A figure whose true count is under the minimum (zero
+   included) is suppressed. With strata (below), so is a figure one of whose strata
+   contributes between 1 and minimum - 1 people.
+3. **Secondary suppression.** Every total of the table is a cell of a marginal table;
+   each *line* is one total (the parent) and the cells it sums (its children). In
+   every line the suppressed members are either none or at least two, and when the
+   parent is published the suppressed children hold together at least `minimum`
+   people. A line that breaks this gets its smallest published child suppressed too
+   (the parent when no child is left), and the rule is applied again to a fixed point.
+   **Audit.** Lines one by one are not enough (a row total and two column totals can
+   prove two hidden cells are zero), so every figure is then bounded the way a reader
+   can; a hidden figure under the minimum left with fewer than `minimum` possible values
+   makes one more total withdrawn, and rule 3 runs again, to a fixed point.
+4. **Rounding.** Published figures (cells and totals, all computed from the true
+   counts) are rounded half up to the rounding base (1: no rounding). The minimum
+   must be a multiple of the base, so a published figure is never under the minimum.
+5. **Differencing.** When the caller passes the strata a filter can act on (for
+   example `("voivodeship", "week")`), the table is computed over those strata, and
+   a figure is published only if each stratum adds 0 or at least `minimum` people to
+   it. Two releases, one of which keeps all the strata of the other and more, then
+   differ, in every figure published by both, by 0 or by at least the minimum.
+"""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import combinations, product
+
+TIME_DIMENSIONS = frozenset({"year", "quarter", "month", "week"})
+"""Not identifying: a period alone points at nobody (and is not counted in the three)."""
+
+IDENTIFYING_EXAMPLES = frozenset(
+    {
+        "voivodeship",
+        "sex",
+        "gender",
+        "age_band",
+        "nationality",
+        "citizenship",
+        "disability",
+        "organisation",
+        "team",
+        "exploitation_type",
+        "means_of_control",
+        "industry",
+        "recruitment",
+        "site_type",
+        "trafficking_status",
+    }
+)
+"""The documented identifying dimensions. Any name outside TIME_DIMENSIONS counts too."""
+
+ORGANISATION_DIMENSIONS = frozenset({"organisation", "team", "service_provider"})
+"""Dimensions that name a reporting or providing agency: never in shared outputs."""
+
+MAX_IDENTIFYING = 3
+TOTAL_LABEL = "Total"
+SUPPRESSED_MARKER = "suppressed"
+
+type Key = tuple[str, ...]
+type TotalKey = tuple[str | None, ...]
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"
+    PARTNER = "partner"
+    INTERNAL = "internal"
+
+
+SHARED_AUDIENCES = frozenset({Audience.PUBLIC, Audience.PARTNER})
+
+
+class UnsafeTableError(ValueError):
+    """The table asked for cannot be released safely (too many dimensions, an
+    organisation dimension in a shared output, a malformed count or threshold)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    minimum: int
+    rounding: int = 1
+
+    def __post_init__(self) -> None:
+        if self.minimum < 1:
+            raise UnsafeTableError("the minimum cell size must be at least 1")
+        if self.rounding < 1:
+            raise UnsafeTableError("the rounding base must be at least 1 (1: no rounding)")
+        if self.minimum % self.rounding:
+            # Otherwise a count at the minimum could round below it, and the
+            # difference of two rounded figures could fall under the minimum.
+            raise UnsafeTableError("the minimum must be a multiple of the rounding base")
+
+    def publish(self, true_count: int) -> int:
+        """The rounded figure of a count that passed suppression (half up)."""
+        base = self.rounding
+        return ((true_count + base // 2) // base) * base
+
+
+@dataclass(frozen=True, slots=True)
+class SafeTable:
+    """A table ready to leave the system: figures are published values or None."""
+
+    name: str
+    audience: Audience
+    dimensions: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+    thresholds: Thresholds
+    strata: tuple[str, ...]
+    cells: dict[Key, int | None]
+    totals: dict[TotalKey, int | None] = field(default_factory=dict)
+    release_id: str = ""
+    """The id of the release log entry (set by the Django side when it logs the table)."""
+
+    @property
+    def cells_published(self) -> int:
+        return sum(1 for v in self._figures() if v is not None)
+
+    @property
+    def cells_suppressed(self) -> int:
+        return sum(1 for v in self._figures() if v is None)
+
+    def _figures(self) -> Iterator[int | None]:
+        yield from self.cells.values()
+        yield from self.totals.values()
+
+    def rows(self) -> Iterator[list[str]]:
+        """A header, then one row per cell and per total (totals labelled "Total");
+        a suppressed figure reads "suppressed"."""
+        yield [*self.dimensions, "count"]
+        for key, value in self.cells.items():
+            yield [*key, _shown(value)]
+        for total_key, value in self.totals.items():
+            yield [*(TOTAL_LABEL if part is None else part for part in total_key), _shown(value)]
+
+    def header_note(self) -> str:
+        rounding = f"rounded to {self.thresholds.rounding}" if self.thresholds.rounding > 1 else ""
+        parts = [
+            " ".join(self.name.split()),  # one line, whatever the name holds
+            *([f"release {self.release_id}"] if self.release_id else []),
+            f"audience {self.audience.value}",
+            f"counts under {self.thresholds.minimum} {SUPPRESSED_MARKER}",
+        ]
+        if rounding:
+            parts.append(rounding)
+        return "; ".join(parts)
+
+
+def _shown(value: int | None) -> str:
+    return SUPPRESSED_MARKER if value is None else str(value)
+
+
+def identifying(dimensions: Iterable[str]) -> list[str]:
+    return [name for name in dimensions if name not in TIME_DIMENSIONS]
+
+
+def check_dimensions(dimensions: Sequence[str], audience: Audience) -> None:
+    if not dimensions:
+        raise UnsafeTableError("a table needs at least one dimension")
+    if len(set(dimensions)) != len(dimensions):
+        raise UnsafeTableError("a dimension is named twice")
+    named = identifying(dimensions)
+    if len(named) > MAX_IDENTIFYING:
+        raise UnsafeTableError(
+            f"at most {MAX_IDENTIFYING} identifying dimensions per table, got "
+            f"{len(named)}: {', '.join(named)}"
+        )
+    if audience in SHARED_AUDIENCES:
+        organisational = [name for name in dimensions if name in ORGANISATION_DIMENSIONS]
+        if organisational:
+            raise UnsafeTableError(
+                f"no organisation dimension in a {audience.value} output: "
+                f"{', '.join(organisational)}"
+            )
+
+
+def protect(
+    *,
+    name: str,
+    dimensions: Sequence[str],
+    counts: Mapping[tuple[str, ...], int],
+    audience: Audience,
+    thresholds: Thresholds,
+    strata: Sequence[str] = (),
+    levels: Mapping[str, Sequence[str]] | None = None,
+    totals: bool = True,
+) -> SafeTable:
+    """Suppress, secondary-suppress and round a table of counts.
+
+    `counts` maps a key (one value per dimension, then one per stratum) to a number of
+    people; absent keys are 0. The table's cells are every combination of the levels
+    seen (or given in `levels`, which fixes their order). With `totals`, every
+    marginal total (rows, columns, grand total, …) is published too, under the same
+    rules.
+    """
+    dims = tuple(dimensions)
+    strata = tuple(strata)
+    check_dimensions(dims + strata, audience)
+    if set(dims) & set(strata):
+        raise UnsafeTableError("a stratum cannot also be a dimension of the table")
+    width = len(dims) + len(strata)
+    for key, count in counts.items():
+        if len(key) != width or not all(isinstance(part, str) for part in key):
+            raise UnsafeTableError(f"each key needs {width} text values")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise UnsafeTableError("counts must be whole numbers of 0 or more")
+
+    table_levels = _levels(dims, counts, levels)
+    true_counts, components = _aggregate(dims, counts, table_levels, totals)
+    minimum = thresholds.minimum
+    suppressed = {
+        key
+        for key, count in true_counts.items()
+        if count < minimum or any(0 < part < minimum for part in components[key].values())
+    }
+    lines = _lines(dims, table_levels, totals)
+    while True:
+        _secondary(lines, true_counts, suppressed, minimum)
+        exposed = _exposed(lines, true_counts, suppressed, thresholds)
+        if exposed is None or not _hide_a_total(exposed, lines, true_counts, suppressed):
+            break
+
+    def figure(key: TotalKey) -> int | None:
+        return None if key in suppressed else thresholds.publish(true_counts[key])
+
+    # Every combination, in level order.
+    inner: dict[Key, int | None] = {cell: figure(cell) for cell in product(*table_levels)}
+    marginal: dict[TotalKey, int | None] = {}
+    if totals:
+        marginal = {total: figure(total) for total in _marginal_keys(dims, table_levels)}
+    return SafeTable(
+        name=name,
+        audience=audience,
+        dimensions=dims,
+        levels=table_levels,
+        thresholds=thresholds,
+        strata=strata,
+        cells=inner,
+        totals=marginal,
+    )
+
+
+def _levels(
+    dims: tuple[str, ...],
+    counts: Mapping[tuple[str, ...], int],
+    given: Mapping[str, Sequence[str]] | None,
+) -> tuple[tuple[str, ...], ...]:
+    result = []
+    for index, name in enumerate(dims):
+        ordered = list(dict.fromkeys((given or {}).get(name, ())))
+        seen = sorted({key[index] for key in counts} - set(ordered))
+        result.append(tuple(ordered + seen))
+    return tuple(result)
+
+
+def _masks(n: int, totals: bool) -> Iterator[tuple[bool, ...]]:
+    """Which dimensions each table of the lattice keeps: the full table first."""
+    yield (True,) * n
+    if totals:
+        for kept in range(n - 1, -1, -1):
+            for chosen in combinations(range(n), kept):
+                yield tuple(i in chosen for i in range(n))
+
+
+def _marginal_keys(
+    dims: tuple[str, ...], levels: tuple[tuple[str, ...], ...]
+) -> Iterator[TotalKey]:
+    for mask in list(_masks(len(dims), True))[1:]:
+        axes: list[tuple[str | None, ...]] = [
+            levels[i] if keep else (None,) for i, keep in enumerate(mask)
+        ]
+        yield from product(*axes)
+
+
+def _aggregate(
+    dims: tuple[str, ...],
+    counts: Mapping[tuple[str, ...], int],
+    levels: tuple[tuple[str, ...], ...],
+    totals: bool,
+) -> tuple[dict[TotalKey, int], dict[TotalKey, dict[tuple[str, ...], int]]]:
+    """True count and per-stratum contributions of every figure of the lattice."""
+    n = len(dims)
+    masks = list(_masks(n, totals))
+    true_counts: dict[TotalKey, int] = {}
+    components: dict[TotalKey, dict[tuple[str, ...], int]] = {}
+    for key in product(*levels):
+        for mask in masks:
+            target = tuple(part if keep else None for part, keep in zip(key, mask, strict=True))
+            true_counts.setdefault(target, 0)
+            components.setdefault(target, {})
+    for full_key, count in counts.items():
+        key, stratum = full_key[:n], full_key[n:]
+        for mask in masks:
+            target = tuple(part if keep else None for part, keep in zip(key, mask, strict=True))
+            true_counts[target] += count
+            parts = components[target]
+            parts[stratum] = parts.get(stratum, 0) + count
+    return true_counts, components
+
+
+def _lines(
+    dims: tuple[str, ...], levels: tuple[tuple[str, ...], ...], totals: bool
+) -> list["Line"]:
+    """Every (parent total, the figures it sums) of the published lattice."""
+    if not totals:
+        return []
+    lines = []
+    for mask in _masks(len(dims), True):
+        for axis, keep in enumerate(mask):
+            if not keep:
+                continue
+            parent_axes: list[tuple[str | None, ...]] = [
+                (None,) if (not k or i == axis) else levels[i] for i, k in enumerate(mask)
+            ]
+            for parent in product(*parent_axes):
+                children = [(*parent[:axis], level, *parent[axis + 1 :]) for level in levels[axis]]
+                lines.append((parent, children))
+    return lines
+
+
+type Line = tuple[TotalKey, list[TotalKey]]
+
+
+def _secondary(
+    lines: list[Line],
+    true_counts: Mapping[TotalKey, int],
+    suppressed: set[TotalKey],
+    minimum: int,
+) -> None:
+    """Grow `suppressed` until every line satisfies rule 3 (module docstring)."""
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in lines:
+            hidden_children = [child for child in children if child in suppressed]
+            parent_hidden = parent in suppressed
+            hidden = len(hidden_children) + parent_hidden
+            if hidden == 0:
+                continue
+            unsafe = hidden == 1 or (
+                not parent_hidden and sum(true_counts[c] for c in hidden_children) < minimum
+            )
+            if not unsafe:
+                continue
+            published = [child for child in children if child not in suppressed]
+            if published:
+                # The next-smallest cell: the least information lost.
+                suppressed.add(min(published, key=lambda c: (true_counts[c], c)))
+            else:
+                suppressed.add(parent)
+            changed = True
+
+
+_UNKNOWN = 10**12
+"""What the audit assumes at most for a figure it knows nothing about."""
+
+
+def _exposed(
+    lines: list[Line],
+    true_counts: Mapping[TotalKey, int],
+    suppressed: set[TotalKey],
+    thresholds: Thresholds,
+) -> TotalKey | None:
+    """The audit of rule 3: bound every figure the way a reader can (published figures
+    within their rounding, hidden ones ≥ 0, every line's total = the sum of its figures),
+    tightening until nothing changes. Returns a hidden figure under the minimum whose
+    bounds span fewer than `minimum` values, or None when there is none."""
+    base, minimum = thresholds.rounding, thresholds.minimum
+    bounds: dict[TotalKey, tuple[int, int]] = {}
+    for key, count in true_counts.items():
+        if key in suppressed:
+            bounds[key] = (0, _UNKNOWN)
+        else:
+            shown = thresholds.publish(count)
+            bounds[key] = (max(shown - base // 2, minimum), shown + (base - 1) - base // 2)
+    for _ in range(10_000):
+        changed = False
+        for parent, children in lines:
+            low = sum(bounds[c][0] for c in children)
+            high = sum(bounds[c][1] for c in children)
+            p_low, p_high = bounds[parent]
+            p_low, p_high = max(p_low, low), min(p_high, high)
+            if (p_low, p_high) != bounds[parent]:
+                bounds[parent], changed = (p_low, p_high), True
+            for child in children:
+                c_low, c_high = bounds[child]
+                new = (max(c_low, p_low - (high - c_high)), min(c_high, p_high - (low - c_low)))
+                if new != (c_low, c_high):
+                    low, high = low + new[0] - c_low, high + new[1] - c_high
+                    bounds[child], changed = new, True
+        if not changed:
+            break
+    for key in sorted(suppressed, key=repr):
+        low, high = bounds[key]
+        if true_counts[key] < minimum and high - low < minimum - 1:
+            return key
+    return None
+
+
+def _hide_a_total(
+    exposed: TotalKey,
+    lines: list[Line],
+    true_counts: Mapping[TotalKey, int],
+    suppressed: set[TotalKey],
+) -> bool:
+    """Withdraw one published total that bounds the exposed figure: the smallest total
+    of a line it belongs to, else the smallest published total of the table. Each call
+    hides one more figure, so the audit loop ends (at worst with every figure hidden).
+    Returns False when nothing is left to hide."""
+    near = [p for p, children in lines if exposed in children and p not in suppressed]
+    near += [
+        c
+        for p, children in lines
+        if p == exposed
+        for c in children
+        if c not in suppressed and None in c
+    ]
+    if not near:
+        near = [p for p, _ in lines if p not in suppressed]
+    if not near:
+        # No total left, so nothing should bound a hidden figure; if something still
+        # did, withholding every figure is the safe answer.
+        near = [key for key in true_counts if key not in suppressed]
+    if not near:
+        return False
+    suppressed.add(min(near, key=lambda key: (true_counts[key], repr(key))))
+    return True
