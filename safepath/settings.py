@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "safepath.cases",
     "safepath.directory",
     "safepath.referrals",
+    "safepath.insights",
     "safepath.outreach",
     "safepath.api",
     "django.contrib.auth",
@@ -213,6 +214,22 @@ if not 1 <= SAFEPATH_REFERRAL_URGENT_HOURS <= SAFEPATH_REFERRAL_RESPONSE_HOURS:
     raise ImproperlyConfigured(
         "SAFEPATH_REFERRAL_URGENT_HOURS must be at least 1 and at most "
         "SAFEPATH_REFERRAL_RESPONSE_HOURS"
+    )
+
+# Safe statistics (safepath.insights.safe_stats): counts under the minimum are
+# suppressed; public figures are also rounded (the minimum must be a multiple of it).
+SAFEPATH_STATS_PUBLIC_MIN = env_int("SAFEPATH_STATS_PUBLIC_MIN", 10)
+SAFEPATH_STATS_PUBLIC_ROUND = env_int("SAFEPATH_STATS_PUBLIC_ROUND", 5)
+SAFEPATH_STATS_PARTNER_MIN = env_int("SAFEPATH_STATS_PARTNER_MIN", 5)
+if (
+    SAFEPATH_STATS_PUBLIC_ROUND < 1
+    or SAFEPATH_STATS_PUBLIC_MIN < SAFEPATH_STATS_PUBLIC_ROUND
+    or SAFEPATH_STATS_PUBLIC_MIN % SAFEPATH_STATS_PUBLIC_ROUND
+    or SAFEPATH_STATS_PARTNER_MIN < 2
+):
+    raise ImproperlyConfigured(
+        "SAFEPATH_STATS_PUBLIC_MIN must be a multiple of SAFEPATH_STATS_PUBLIC_ROUND (at "
+        "least 1), and SAFEPATH_STATS_PARTNER_MIN at least 2"
     )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
