@@ -4,10 +4,11 @@ Unlike the report to law enforcement, its fixed wording is the interface's (gett
 the four languages), rendered in the export's language. The font and the fetcher that
 refuses everything else are `safepath.core.pdf`'s.
 
-The person's name and date of birth, and the free text of the plan, tasks and
-approvals, are put into the context only when the export has identity (and the user
-still may see this person's); otherwise the values never reach the template, exactly
-as the case page hides them from roles without identity.
+The person's name and date of birth are put into the context only when the export has
+identity (and the user still may see this person's); otherwise those values never
+reach the template. The plan, tasks and approvals are passed as rows, and the template
+writes their free text (goals, actions, task titles, comments) only with identity,
+exactly as the case page hides it from roles without identity.
 """
 
 from typing import Any, Final

@@ -143,8 +143,11 @@ def purge_expired_exports(*, via: str, now: datetime.datetime | None = None) -> 
     return purged
 
 
-def withdraw_exports_of(*, organisation_id: int, case_id: int | None, via: str) -> int:
-    """Exports that may hold what anonymising a case or a person just removed, made
+def withdraw_exports_of(
+    *, organisation_id: int, case_id: int | None, via: str, reason: str = "anonymised"
+) -> int:
+    """Exports that may hold what anonymising a case or a person just removed (or a
+    person transferred to another organisation: `reason` "transferred"), made
     unreachable now rather than at their expiry: the case's PDFs, and every export with
     identity made in the organisation of the case or person (a caseload file does not
     say whose cases it holds, so all of them go). Exports not yet built are withdrawn
@@ -162,6 +165,6 @@ def withdraw_exports_of(*, organisation_id: int, case_id: int | None, via: str) 
         status=ExportStatus.EXPIRED, expires_at=now, updated_at=now
     )
     for export in withdrawn:
-        export_events.export_purged(export=export, via=via, reason="anonymised")
+        export_events.export_purged(export=export, via=via, reason=reason)
     transaction.on_commit(lambda: [export_files.discard(export) for export in withdrawn])
     return len(withdrawn)

@@ -89,8 +89,12 @@ def export_detail(request: AuthedRequest, export_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @capability_required("case.view")
-def export_download(request: AuthedRequest, export_id: uuid.UUID) -> HttpResponse:
+def export_download(request: AuthedRequest, export_id: uuid.UUID) -> HttpResponseBase:
     export = export_selectors.access_export(actor=request.user, export_id=export_id)
+    # Identity leaves when the file is downloaded, perhaps days after it was asked for:
+    # the password is checked again then too.
+    if export.identity and not recently_authenticated(request):
+        return _reauthenticate(reverse("cases:export_detail", args=[export.public_id]))
     data = export_services.export_download(actor=request.user, export=export)
     return attachment(data, export)
 

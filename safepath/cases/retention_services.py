@@ -75,6 +75,7 @@ from safepath.cases.vocabularies import CLOSED_STATUSES
 from safepath.cases.workflow_services import decision_problems
 from safepath.core.exceptions import NotAllowed
 from safepath.people.models import Person
+from safepath.referrals.anonymise import anonymise_case_referrals, anonymise_person_referrals
 from safepath.screening.models import Screening
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def _anonymise_case(case_id: int, *, now: datetime.datetime) -> Counter[str]:
     _clear(history, HISTORY_EVENT_TEXT, "trafficking_event", removed)
     named = CasePerpetrator.objects.filter(case_id=case_id)
     _clear(named, CASE_PERPETRATOR_TEXT, "case_perpetrator", removed)
+    removed.update(anonymise_case_referrals(case_id))
     organisation_id = Case.objects.values_list("organisation_id", flat=True).get(pk=case_id)
     if count := withdraw_exports_of(
         organisation_id=organisation_id, case_id=case_id, via="retention"
@@ -174,6 +176,7 @@ def _anonymise_person(person_id: int) -> Counter[str]:
     removed: Counter[str] = Counter()
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))  # lock
     people = Person.objects.filter(pk=person_id)
+    removed.update(anonymise_person_referrals(person_id))
     organisation_id = people.values_list("organisation_id", flat=True).get()
     if count := withdraw_exports_of(organisation_id=organisation_id, case_id=None, via="retention"):
         removed["exports"] += count

@@ -17,6 +17,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import Organisation, User
 from safepath.audit.events import record
 from safepath.cases.events import _timeline
+from safepath.cases.export_services import withdraw_exports_of
 from safepath.cases.models import Case, CaseTransfer, TransferStatus
 from safepath.cases.services import MAX_TEXT, OWNER, CaseError, CaseInvalid
 from safepath.cases.vocabularies import CLOSED_STATUSES
@@ -115,6 +116,14 @@ def transfer_decide(
     locked.save()
     case = Case.objects.select_for_update().select_related("person").get(pk=locked.case_id)
     if accept:
+        # The sending organisation's files with identity may hold this person: they go
+        # now, since the person is no longer theirs (and may be erased by the receiver).
+        withdraw_exports_of(
+            organisation_id=case.organisation_id,
+            case_id=case.pk,
+            via="transfer",
+            reason="transferred",
+        )
         person = case.person
         person.organisation_id = locked.to_organisation_id
         person.team_id = actor.team_id

@@ -4,15 +4,16 @@ A text cell that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return
 run as one by Excel or LibreOffice when the file is opened: a name typed as
 `=HYPERLINK(...)` would turn an export into a way to leak or mislead (OWASP "CSV
 injection"). Such a cell gets a leading apostrophe, which spreadsheets show as text.
-A phone number or a signed number (`+48 601 234 567`, `-3`) is not a formula and is
-left as it is, so exported phone numbers stay usable.
+A plain signed number (`+48601234567`, as safepath stores phone numbers, or `-3`, `2.5`)
+is left as it is; anything more (`+48-601-234-567`, `-2-3`) could be calculated by a
+spreadsheet and gets the apostrophe.
 """
 
 import re
 from typing import Final
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER: Final = re.compile(r"[+-]?[0-9][0-9 ().-]*")
+PLAIN_NUMBER: Final = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
 
 
 def inert[T](value: T) -> T | str:

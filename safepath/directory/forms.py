@@ -181,9 +181,14 @@ class ServiceForm(forms.Form):
             required=False,
             widget=forms.DateInput(attrs={"type": "date"}),
         )
+        choices = responsible_users(actor)
+        if service is not None and service.responsible_id is not None:
+            # The person an administrator chose stays choosable (and chosen) for a
+            # partner who could not pick them: saving the form must not drop them.
+            choices = choices | User.objects.filter(pk=service.responsible_id)
         fields["responsible"] = forms.ModelChoiceField(
             label=_lazy("Responsible person"),
-            queryset=responsible_users(actor),
+            queryset=choices.distinct().order_by("username"),
             required=False,
             to_field_name="username",
         )

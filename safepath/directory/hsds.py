@@ -67,6 +67,11 @@ ADDRESS_FIELDS: Final = (
 type Json = dict[str, Any]
 
 
+def published_street(location: Location) -> bool:
+    """Whether the place's street is public (a shelter's is left empty)."""
+    return any(address.address_1 for address in location.addresses.all())
+
+
 class Writer:
     """Serialises in one `language`; `translations=True` adds every language (export)."""
 
@@ -148,10 +153,12 @@ class Writer:
             out["organization_id"] = str(location.organization.public_id)
         _put(out, "alternate_name", location.alternate_name)
         self._texts(out, location, ["name", "description", "transportation"])
-        if location.latitude is not None:
-            out["latitude"] = float(location.latitude)
-        if location.longitude is not None:
-            out["longitude"] = float(location.longitude)
+        # A place whose street is withheld (a shelter) is not pinned on a map either.
+        if published_street(location):
+            if location.latitude is not None:
+                out["latitude"] = float(location.latitude)
+            if location.longitude is not None:
+                out["longitude"] = float(location.longitude)
         _put(out, "voivodeship", location.voivodeship)
         out["languages"] = [self.language_(item) for item in location.languages.all()]
         out["addresses"] = [self.address(item) for item in location.addresses.all()]
@@ -256,8 +263,10 @@ class Writer:
             "last_action_date": change.last_action_date.isoformat(),
             "last_action_type": change.last_action_type,
             "field_name": change.field_name,
-            "previous_value": change.previous_value,
-            "replacement_value": change.replacement_value,
+            # Which field changed and when, not the texts: an old text may hold what was
+            # removed on purpose (an address). Staff read the values in safepath.
+            "previous_value": "",
+            "replacement_value": "",
             # Who edited is staff data: only say whether it came from an import.
             "updated_by": "import" if change.updated_by == "import" else "staff",
         }

@@ -345,13 +345,13 @@ def language_name(code: str, fallback: str = "") -> str:
 
 def directions_url(location: Location, address: Address | None) -> str:
     """A link to OpenStreetMap that the visitor may follow; nothing is loaded from it."""
+    if address is None or not address.address_1:  # no street: the place is not published
+        return ""
     if location.latitude is not None and location.longitude is not None:
         lat, lon = Decimal(location.latitude), Decimal(location.longitude)
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    if address is not None and address.address_1:  # no street: the place is not published
-        query = f"{address.address_1}, {address.postal_code} {address.city}"
-        return "https://www.openstreetmap.org/search?" + urllib.parse.urlencode({"query": query})
-    return ""
+    query = f"{address.address_1}, {address.postal_code} {address.city}"
+    return "https://www.openstreetmap.org/search?" + urllib.parse.urlencode({"query": query})
 
 
 def _descriptions(schedules: Iterable[Schedule]) -> list[dict[str, str]]:

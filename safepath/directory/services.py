@@ -167,7 +167,21 @@ def _write(service: Service, data: ServiceData, *, by: str) -> None:
 
     # Place and address.
     location = service_location(service)
-    if data.city or data.voivodeship or data.transportation:
+    if (
+        location is not None
+        and _place_differs(location, data)
+        and shared_with_others(location, service)
+    ):
+        # An import can give several services one place; an edit of this service must
+        # not move another provider's: this service gets a copy of its own.
+        location = _own_copy(service, location)
+    if not (data.city or data.voivodeship or data.transportation) and location is not None:
+        # Every place field emptied: the service no longer says where it is.
+        ServiceAtLocation.objects.filter(service=service, location=location).delete()
+        if not location.service_at_locations.exists():
+            location.delete()
+        location = None
+    elif data.city or data.voivodeship or data.transportation:
         if location is None:
             location = Location.objects.create(
                 public_id=uuid.uuid4(),
@@ -309,3 +323,46 @@ def service_verify(*, actor: User, service: Service) -> Service:
         detail={"via": "web"},
     )
     return service
+
+
+def _place_differs(location: Location, data: ServiceData) -> bool:
+    address = location.addresses.first()
+    now = (
+        location.transportation,
+        location.voivodeship,
+        (address.address_1, address.city, address.postal_code) if address else None,
+    )
+    wanted = (
+        i18n.clean(data.transportation),
+        data.voivodeship,
+        (data.street, data.city, data.postal_code) if data.city else None,
+    )
+    return now != wanted
+
+
+def shared_with_others(location: Location, service: Service) -> bool:
+    return ServiceAtLocation.objects.filter(location=location).exclude(service=service).exists()
+
+
+def _own_copy(service: Service, shared: Location) -> Location:
+    """A copy of a shared place (with its addresses) for `service` alone, its link moved
+    to it; the phones, hours and languages of the place stay with the original."""
+    copy = Location.objects.create(
+        public_id=uuid.uuid4(),
+        organization=service.organization,
+        location_type=shared.location_type,
+        name=dict(shared.name),
+        alternate_name=shared.alternate_name,
+        description=dict(shared.description),
+        transportation=dict(shared.transportation),
+        latitude=shared.latitude,
+        longitude=shared.longitude,
+        voivodeship=shared.voivodeship,
+    )
+    for address in shared.addresses.all():
+        address.pk = None
+        address.public_id = uuid.uuid4()
+        address.location = copy
+        address.save()
+    ServiceAtLocation.objects.filter(service=service, location=shared).update(location=copy)
+    return copy

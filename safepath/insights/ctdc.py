@@ -18,8 +18,9 @@ How safepath's codes become CTDC's (docs/insights.md, "CTDC export"):
   from the date of birth when it is known (read only to compute the band, never
   written); otherwise from the UNHCR age band when that falls inside one CTDC band
   (0-4 → 00--08, 12-17 → 09--17, 60+ → 48+); otherwise -99.
-- `majorityStatus`: Adult or Minor from the age, else from the UNHCR band, else Minor
-  for a case marked as a child's; otherwise -99.
+- `majorityStatus`: Minor or Adult as the published (possibly generalised) `ageBroad`
+  says, -99 when it is -99: it is never more precise than the quasi-identifier, so it
+  cannot split a group of k (a child's case with no known age is -99 here too).
 - `citizenship`, `CountryOfExploitation`: ISO 3166-1 alpha-3. The country of
   exploitation is that of the case's latest exploitation event with a country
   (undated events count as earlier than dated ones, ties by order of recording).
@@ -82,8 +83,6 @@ AGE_BAND_FROM_UNHCR: Final[dict[str, str]] = {
     AgeBand.A12_17: "09--17",
     AgeBand.A60: "48+",
 }
-MINOR_BANDS: Final = (AgeBand.A0_4, AgeBand.A5_11, AgeBand.A12_17)
-ADULT_BANDS: Final = (AgeBand.A18_59, AgeBand.A60)
 
 MEANS_COLUMNS: Final = tuple(
     f"meansOfControl{name}"
@@ -238,10 +237,9 @@ CHUNK: Final = 2000
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """What the first pass reads of a case: its quasi-identifiers and majority status."""
+    """What the first pass reads of a case: its quasi-identifiers."""
 
     qi: k_anonymity.QI
-    majority: str
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -258,14 +256,11 @@ def age_broad(age: int | None, age_band: str) -> str:
     return band
 
 
-def majority_status(age: int | None, age_band: str, is_child: bool) -> str:
-    if age is not None and age >= 0:
-        return "Adult" if age >= 18 else "Minor"
-    if age_band in MINOR_BANDS:
-        return "Minor"
-    if age_band in ADULT_BANDS:
-        return "Adult"
-    return "Minor" if is_child else MISSING
+def majority_of(age_broad: str) -> str:
+    """Minor or Adult from a published age band (the codebook's or a wider one)."""
+    if age_broad == MISSING:
+        return MISSING
+    return "Minor" if age_broad.startswith(("00--", "09--")) else "Adult"
 
 
 def profile(
@@ -275,7 +270,6 @@ def profile(
     age_band: str,
     birth: datetime.date | None,
     nationality: str,
-    is_child: bool,
     exploitation_country: str | None,
 ) -> Profile:
     day = timezone.localdate(registered)
@@ -287,7 +281,7 @@ def profile(
         exploitation_country or MISSING,
         str(day.year),
     )
-    return Profile(qi=qi, majority=majority_status(age, age_band, is_child))
+    return Profile(qi=qi)
 
 
 def details(
@@ -331,7 +325,7 @@ def row_of(profile: Profile, qi: k_anonymity.QI, detail: dict[str, str]) -> list
         **detail,
         **dict(zip(k_anonymity.QUASI_IDENTIFIERS, qi, strict=True)),
         "Datasource": DATASOURCE,
-        "majorityStatus": profile.majority,
+        "majorityStatus": majority_of(qi[k_anonymity.QUASI_IDENTIFIERS.index("ageBroad")]),
     }
     return [values[name] for name in COLUMNS]
 
@@ -339,9 +333,14 @@ def row_of(profile: Profile, qi: k_anonymity.QI, detail: dict[str, str]) -> list
 def cases_for(actor: User | None) -> "QuerySet[Case]":
     """The cases `actor` may see (every case for the command line without a user), less
     those of people found not to be victims of trafficking: the dataset is of victims
-    (identified or possible; a case without a decision yet is counted too)."""
+    (identified or possible; a case without a decision yet is counted too). A person
+    with several such cases is written once, from the latest."""
     cases = Case.objects.all() if actor is None else visible_cases(actor)
-    return cases.exclude(trafficking_status=TraffickingStatus.NOT_A_VICTIM).order_by("pk")
+    eligible = cases.exclude(trafficking_status=TraffickingStatus.NOT_A_VICTIM)
+    # One row per person (their latest case): k counts people, and a person with several
+    # cases must not make up a group of k on their own.
+    latest = eligible.filter(person=OuterRef("person")).order_by("-pk").values("pk")[:1]
+    return eligible.filter(pk=Subquery(latest)).order_by("pk")
 
 
 def _profiles(cases: "QuerySet[Case]") -> dict[int, Profile]:
@@ -358,7 +357,6 @@ def _profiles(cases: "QuerySet[Case]") -> dict[int, Profile]:
         "person__age_band",
         "person__date_of_birth",
         "person__nationality",
-        "is_child",
         "exploitation_country",
     )
     return {
@@ -368,12 +366,9 @@ def _profiles(cases: "QuerySet[Case]") -> dict[int, Profile]:
             age_band=band,
             birth=birth,  # type: ignore[arg-type]  # an EncryptedDateField: a date
             nationality=nationality,
-            is_child=is_child,
             exploitation_country=country,
         )
-        for pk, created, sex, band, birth, nationality, is_child, country in rows.iterator(
-            chunk_size=CHUNK
-        )
+        for pk, created, sex, band, birth, nationality, country in rows.iterator(chunk_size=CHUNK)
     }
 
 

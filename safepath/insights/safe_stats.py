@@ -11,16 +11,11 @@ them from the settings and logs each release). The rules, documented in
 2. **Primary suppression.** A figure whose true count is under the minimum (zero
    included) is suppressed. With strata (below), so is a figure one of whose strata
    contributes between 1 and minimum - 1 people.
-3. **Secondary suppression.** Every total of the table is a cell of a marginal table;
-   each *line* is one total (the parent) and the cells it sums (its children). In
-   every line the suppressed members are either none or at least two, and when the
-   parent is published the suppressed children hold together at least `minimum`
-   people. A line that breaks this gets its smallest published child suppressed too
-   (the parent when no child is left), and the rule is applied again to a fixed point.
-   **Audit.** Lines one by one are not enough (a row total and two column totals can
-   prove two hidden cells are zero), so every figure is then bounded the way a reader
-   can; a hidden figure under the minimum left with fewer than `minimum` possible values
-   makes one more total withdrawn, and rule 3 runs again, to a fixed point.
+3. **Secondary suppression of totals.** Every total that adds up a suppressed cell is
+   suppressed too, so a published total sums published cells only and no published
+   figure, alone or with others of the table, says anything of a hidden cell. (A
+   line-by-line rule with an interval audit was not enough: a review found totals of
+   several lines pinning hidden cells together.)
 4. **Rounding.** Published figures (cells and totals, all computed from the true
    counts) are rounded half up to the rounding base (1: no rounding). The minimum
    must be a multiple of the base, so a published figure is never under the minimum.
@@ -222,12 +217,7 @@ def protect(
         for key, count in true_counts.items()
         if count < minimum or any(0 < part < minimum for part in components[key].values())
     }
-    lines = _lines(dims, table_levels, totals)
-    while True:
-        _secondary(lines, true_counts, suppressed, minimum)
-        exposed = _exposed(lines, true_counts, suppressed, thresholds)
-        if exposed is None or not _hide_a_total(exposed, lines, true_counts, suppressed):
-            break
+    _withhold_totals_over_hidden_cells(suppressed, true_counts)
 
     def figure(key: TotalKey) -> int | None:
         return None if key in suppressed else thresholds.publish(true_counts[key])
@@ -307,130 +297,21 @@ def _aggregate(
     return true_counts, components
 
 
-def _lines(
-    dims: tuple[str, ...], levels: tuple[tuple[str, ...], ...], totals: bool
-) -> list["Line"]:
-    """Every (parent total, the figures it sums) of the published lattice."""
-    if not totals:
-        return []
-    lines = []
-    for mask in _masks(len(dims), True):
-        for axis, keep in enumerate(mask):
-            if not keep:
-                continue
-            parent_axes: list[tuple[str | None, ...]] = [
-                (None,) if (not k or i == axis) else levels[i] for i, k in enumerate(mask)
-            ]
-            for parent in product(*parent_axes):
-                children = [(*parent[:axis], level, *parent[axis + 1 :]) for level in levels[axis]]
-                lines.append((parent, children))
-    return lines
-
-
-type Line = tuple[TotalKey, list[TotalKey]]
-
-
-def _secondary(
-    lines: list[Line],
-    true_counts: Mapping[TotalKey, int],
-    suppressed: set[TotalKey],
-    minimum: int,
+def _withhold_totals_over_hidden_cells(
+    suppressed: set[TotalKey], true_counts: Mapping[TotalKey, int]
 ) -> None:
-    """Grow `suppressed` until every line satisfies rule 3 (module docstring)."""
-    changed = True
-    while changed:
-        changed = False
-        for parent, children in lines:
-            hidden_children = [child for child in children if child in suppressed]
-            parent_hidden = parent in suppressed
-            hidden = len(hidden_children) + parent_hidden
-            if hidden == 0:
-                continue
-            unsafe = hidden == 1 or (
-                not parent_hidden and sum(true_counts[c] for c in hidden_children) < minimum
-            )
-            if not unsafe:
-                continue
-            published = [child for child in children if child not in suppressed]
-            if published:
-                # The next-smallest cell: the least information lost.
-                suppressed.add(min(published, key=lambda c: (true_counts[c], c)))
-            else:
-                suppressed.add(parent)
-            changed = True
+    """Rule 3: every total that adds up a hidden cell is hidden too. A published total
+    then sums published cells only, so no published figure, alone or with any other,
+    carries anything of a hidden cell (not even bounds)."""
+    hidden_cells = [key for key in suppressed if None not in key]
+    for total in true_counts:
+        if (
+            None in total
+            and total not in suppressed
+            and any(_covers(total, cell) for cell in hidden_cells)
+        ):
+            suppressed.add(total)
 
 
-_UNKNOWN = 10**12
-"""What the audit assumes at most for a figure it knows nothing about."""
-
-
-def _exposed(
-    lines: list[Line],
-    true_counts: Mapping[TotalKey, int],
-    suppressed: set[TotalKey],
-    thresholds: Thresholds,
-) -> TotalKey | None:
-    """The audit of rule 3: bound every figure the way a reader can (published figures
-    within their rounding, hidden ones ≥ 0, every line's total = the sum of its figures),
-    tightening until nothing changes. Returns a hidden figure under the minimum whose
-    bounds span fewer than `minimum` values, or None when there is none."""
-    base, minimum = thresholds.rounding, thresholds.minimum
-    bounds: dict[TotalKey, tuple[int, int]] = {}
-    for key, count in true_counts.items():
-        if key in suppressed:
-            bounds[key] = (0, _UNKNOWN)
-        else:
-            shown = thresholds.publish(count)
-            bounds[key] = (max(shown - base // 2, minimum), shown + (base - 1) - base // 2)
-    for _ in range(10_000):
-        changed = False
-        for parent, children in lines:
-            low = sum(bounds[c][0] for c in children)
-            high = sum(bounds[c][1] for c in children)
-            p_low, p_high = bounds[parent]
-            p_low, p_high = max(p_low, low), min(p_high, high)
-            if (p_low, p_high) != bounds[parent]:
-                bounds[parent], changed = (p_low, p_high), True
-            for child in children:
-                c_low, c_high = bounds[child]
-                new = (max(c_low, p_low - (high - c_high)), min(c_high, p_high - (low - c_low)))
-                if new != (c_low, c_high):
-                    low, high = low + new[0] - c_low, high + new[1] - c_high
-                    bounds[child], changed = new, True
-        if not changed:
-            break
-    for key in sorted(suppressed, key=repr):
-        low, high = bounds[key]
-        if true_counts[key] < minimum and high - low < minimum - 1:
-            return key
-    return None
-
-
-def _hide_a_total(
-    exposed: TotalKey,
-    lines: list[Line],
-    true_counts: Mapping[TotalKey, int],
-    suppressed: set[TotalKey],
-) -> bool:
-    """Withdraw one published total that bounds the exposed figure: the smallest total
-    of a line it belongs to, else the smallest published total of the table. Each call
-    hides one more figure, so the audit loop ends (at worst with every figure hidden).
-    Returns False when nothing is left to hide."""
-    near = [p for p, children in lines if exposed in children and p not in suppressed]
-    near += [
-        c
-        for p, children in lines
-        if p == exposed
-        for c in children
-        if c not in suppressed and None in c
-    ]
-    if not near:
-        near = [p for p, _ in lines if p not in suppressed]
-    if not near:
-        # No total left, so nothing should bound a hidden figure; if something still
-        # did, withholding every figure is the safe answer.
-        near = [key for key in true_counts if key not in suppressed]
-    if not near:
-        return False
-    suppressed.add(min(near, key=lambda key: (true_counts[key], repr(key))))
-    return True
+def _covers(total: TotalKey, cell: TotalKey) -> bool:
+    return all(part is None or part == value for part, value in zip(total, cell, strict=True))

@@ -36,6 +36,7 @@ from safepath.referrals.schemas import (
     OutcomeIn,
     ReasonIn,
     RecipientOut,
+    ReferralCreated,
     ReferralIn,
     ReferralOut,
     ReferralPage,
@@ -140,7 +141,7 @@ def _bad(field: str, detail: str) -> services.ReferralInvalid:
 
 @router.post(
     "/referrals",
-    response={201: ReferralOut, 400: Problem, 403: RefusedProblem, 409: Problem, **ERRORS},
+    response={201: ReferralCreated, 400: Problem, 403: RefusedProblem, 409: Problem, **ERRORS},
     summary="Refer a person",
     description="To a directory service (`service`: its HSDS id), an organisation in "
     "safepath (`organisation`: its code) or a recipient outside safepath "
@@ -149,7 +150,8 @@ def _bad(field: str, detail: str) -> services.ReferralInvalid:
     "`legal_ground` (`child_protection`, `imminent_danger`): then the referral waits for "
     "another supervisor's approval. Without either, 403 with `reason` "
     "`consent_required`, and nothing is saved. Send an `Idempotency-Key` header to make "
-    "retries safe.",
+    "retries safe. The answer holds the ids and the names of the fields shared, never "
+    "their values: `GET /referrals/{id}` reads them.",
 )
 def create_referral(
     request: HttpRequest, payload: ReferralIn, idempotency_key: IdempotencyKeyHeader = None
@@ -158,7 +160,7 @@ def create_referral(
     if not policies.can(actor, "referral.create"):
         raise Http404
 
-    def create() -> tuple[int, ReferralOut]:
+    def create() -> tuple[int, ReferralCreated]:
         # One transaction: a refused referral leaves no trace but the refusal's audit
         # event, not even the reads of the person and the case.
         with transaction.atomic():
@@ -204,7 +206,14 @@ def create_referral(
                 )
             except NotAllowed as exc:
                 raise Http404 from exc
-            return 201, referral_out(referral, actor)
+            return 201, ReferralCreated(
+                id=str(referral.public_id),
+                status=referral.status,
+                urgent=referral.urgent,
+                respond_by=referral.respond_by,
+                person=PersonRef(id=str(person.public_id), code=person.code),
+                shared_fields=list(referral.shared_fields),
+            )
 
     try:
         return run_idempotent(request, actor=actor, key=idempotency_key, create=create)

@@ -97,6 +97,19 @@ class ReferralOut(Schema):
     version: int
 
 
+class ReferralCreated(Schema):
+    """The answer to creating a referral: ids, state and the names of the fields shared,
+    never their values (it is kept 24 hours for `Idempotency-Key` retries, and identity
+    is never stored in the clear). `GET /referrals/{id}` reads the whole referral."""
+
+    id: str
+    status: str
+    urgent: bool
+    respond_by: Timestamp
+    person: PersonRef
+    shared_fields: list[str]
+
+
 class ReferralPage(Schema):
     items: list[ReferralOut]
     next_cursor: str | None

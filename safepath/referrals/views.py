@@ -22,7 +22,15 @@ from safepath.core.decorators import capability_required
 from safepath.core.exceptions import NotAllowed
 from safepath.core.http import AuthedRequest
 from safepath.core.pagination import CappedPaginator
-from safepath.referrals import events, referral_pdf, selectors, services, transition_services
+from safepath.people.selectors import can_see_identity
+from safepath.referrals import (
+    events,
+    referral_pdf,
+    selectors,
+    services,
+    sharing,
+    transition_services,
+)
 from safepath.referrals.forms import OutcomeForm, ReasonForm, StatusFilterForm, UpdateForm
 from safepath.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 
@@ -170,6 +178,12 @@ def referral_pdf_download(request: AuthedRequest, referral_id: uuid.UUID) -> Htt
     if not (selectors.is_sender(request.user, referral) and referral.external_recipient):
         raise Http404
     if referral.status == ReferralStatus.AWAITING_APPROVAL:
+        raise Http404
+    # The form carries what was shared; whoever may not see this person's identity
+    # (another team's caseworker reaching the referral) does not get it this way either.
+    if sharing.needs_consent(referral.shared_fields) and not can_see_identity(
+        request.user, referral.person
+    ):
         raise Http404
     if not recently_authenticated(request):
         return reauthenticate(request)

@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 
 from safepath.accounts.models import Role, User
-from safepath.cases.models import Case, CaseTransfer
+from safepath.audit.models import AuditEvent
+from safepath.cases import export_services, tasks
+from safepath.cases.models import Case, CaseExport, CaseTransfer
 from safepath.cases.services import CaseInvalid
 from safepath.cases.transfer_services import transfer_decide, transfer_request
 from safepath.core.exceptions import NotAllowed
@@ -159,3 +161,23 @@ def test_anonymous_is_sent_to_sign_in(client: Client, cast: Cast, case_a: Case) 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert not CaseTransfer.objects.exists()
+
+
+def test_accepting_withdraws_the_senders_exports_with_identity(
+    cast: Cast, case_a: Case, supervisor_b: User, settings: Any, tmp_path: Any
+) -> None:
+    settings.SAFEPATH_PRIVATE_DIR = tmp_path
+    with_identity = export_services.caseload_export_request(
+        actor=cast.caseworker_a, kind="caseload_csv", status="", identity=True, language="en"
+    )
+    tasks.build_case_export.call(with_identity.pk)
+    _consent_to_refer(cast, case_a)
+    transfer = transfer_request(
+        actor=cast.caseworker_a, case=case_a, to_organisation=cast.org_b, reason="Moved"
+    )
+    transfer_decide(actor=supervisor_b, transfer=transfer, accept=True)
+    with_identity.refresh_from_db()
+    assert with_identity.status == "expired"
+    withdrawn = AuditEvent.objects.get(action="case.export_purged")
+    assert withdrawn.detail["reason"] == "transferred"
+    assert CaseExport.objects.count() == 1

@@ -314,3 +314,18 @@ def test_providers_are_added_and_edited_by_a_supervisor(login: Any, cast: Cast) 
     org.refresh_from_db()
     assert org.name == {"pl": "Fundacja Nowa", "en": "New Foundation"}
     assert org.organisation is None
+
+
+def test_a_partners_save_keeps_the_responsible_person_an_administrator_chose(
+    login: Any, cast: Cast
+) -> None:
+    own = _service(cast, provider("Shelter", organisation=cast.partner_org))
+    Service.objects.filter(pk=own.pk).update(responsible=cast.supervisor_a)
+    client = login(cast.partner)
+    response = client.post(
+        f"{BASE}services/{own.public_id}/edit/",
+        form_post(responsible=cast.supervisor_a.username),
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.responsible == cast.supervisor_a

@@ -395,3 +395,40 @@ def test_the_command_flags_unverified_services(cast: Cast) -> None:
     assert json.loads(out.getvalue()) == {"flagged": 1}
     call_command("directory", "flag-unverified", stdout=out)
     assert out.getvalue().splitlines()[-1] == '{"flagged": 0}'
+
+
+def test_editing_a_place_shared_with_another_provider_gives_this_service_its_own(
+    cast: Cast,
+) -> None:
+    """An import can put two providers' services at one place; a partner editing their
+    own service must not move the other provider's place."""
+    own = make(cast, provider("Shelter", organisation=cast.partner_org))
+    other = make(cast, provider("Other", organisation=cast.org_b))
+    shared = own.service_at_locations.get().location
+    other_link = other.service_at_locations.get()
+    old_place = other_link.location
+    other_link.location = shared
+    other_link.save()
+    old_place.delete()
+    services.service_update(
+        actor=cast.partner, service=own, data=full_data(street="ul. Zmieniona 9")
+    )
+    assert other.service_at_locations.get().location == shared
+    assert shared.addresses.get().address_1 == "ul. Przykładowa 1"
+    mine = own.service_at_locations.get().location
+    assert mine != shared
+    assert mine.addresses.get().address_1 == "ul. Zmieniona 9"
+    # Saving without a change to the place keeps sharing it.
+    services.service_update(actor=cast.supervisor_a, service=other, data=full_data())
+    assert other.service_at_locations.get().location == shared
+
+
+def test_emptying_every_place_field_removes_the_place(cast: Cast) -> None:
+    service = make(cast)
+    services.service_update(
+        actor=cast.supervisor_a,
+        service=service,
+        data=full_data(street="", city="", postal_code="", voivodeship="", transportation={}),
+    )
+    assert not service.service_at_locations.exists()
+    assert not Address.objects.exists()

@@ -479,6 +479,7 @@ def test_a_shelter_without_a_published_street_shows_its_city_only(client: Client
         street="",
         postal_code="20-001",
         voivodeship="06",
+        coordinates=("51.246452", "22.568446"),
     )
     body = client.get(_url("en", city="Lublin")).content.decode()
     card = body[body.index("Hidden Shelter") :]
@@ -486,3 +487,4 @@ def test_a_shelter_without_a_published_street_shows_its_city_only(client: Client
     assert "The address is given when you are referred or when you call." in card
     assert "20-001" not in card
     assert "openstreetmap" not in card
+    assert "51.246" not in card

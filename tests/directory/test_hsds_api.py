@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from safepath.directory.models import MetadataChange, Service
+from safepath.directory.models import Address, MetadataChange, Service
 from safepath.directory.taxonomies import SERVICE_TYPES, term
 from tests.conftest import Cast
 from tests.directory.hsds_setup import Directory, build, schema_errors
@@ -112,7 +112,27 @@ def test_nothing_internal_or_about_staff_leaves(
             assert secret not in raw
     body = json.loads(raw)
     assert [(m["field_name"], m["updated_by"]) for m in body["metadata"]] == [("status", "staff")]
+    # Which field changed and when, never the old or new text (it may hold what was
+    # removed on purpose).
+    assert {(m["previous_value"], m["replacement_value"]) for m in body["metadata"]} == {("", "")}
     assert "translations" not in raw
+
+
+def test_a_place_with_its_street_withheld_is_not_pinned_on_a_map(
+    client: Client, directory: Directory
+) -> None:
+    shelter_url = f"/hsds/services/{directory.shelter.public_id}"
+    located = [sal["location"] for sal in get(client, shelter_url)["service_at_locations"]]
+    assert located
+    assert all("latitude" in location for location in located)
+    Address.objects.filter(location__service_at_locations__service=directory.shelter).update(
+        address_1=""
+    )
+    body = get(client, shelter_url)
+    for sal in body["service_at_locations"]:
+        assert "latitude" not in sal["location"]
+        assert "longitude" not in sal["location"]
+    assert schema_errors(body) == []
 
 
 def test_texts_follow_the_locale_with_the_visible_fallback(

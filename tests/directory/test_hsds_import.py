@@ -231,3 +231,35 @@ def test_export_then_import_into_an_empty_directory_round_trips(tmp_path: Path, 
     assert Location.objects.count() == 1
     assert DirectoryOrganization.objects.count() == 2
     assert Phone.objects.count() == 5  # the providers' own phones are not in a service
+
+
+def test_a_capacity_time_without_an_offset_is_warsaws_and_reimports_unchanged() -> None:
+    data = json.loads(FULL.read_text())
+    data["capacities"] = [
+        {
+            "id": "0b1c3e0e-1f6c-4c7e-9a55-1e2f3a4b5c6d",
+            "unit": {"id": "5a0b1c3e-1f6c-4c7e-9a55-1e2f3a4b5c6d", "name": "beds"},
+            "available": 3,
+            "maximum": 12,
+            "updated": "2024-01-01T10:00:00",
+        }
+    ]
+    assert import_data(data, language="en").as_dict()["created"] == 1
+    assert import_data(data, language="en").as_dict() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+    }
+    capacity = Service.objects.get(public_id=EXAMPLE_ID).capacities.get()
+    assert capacity.updated.isoformat() == "2024-01-01T09:00:00+00:00"
+
+
+def test_the_same_service_twice_at_one_place_is_a_clear_error_and_writes_nothing() -> None:
+    data = json.loads(FULL.read_text())
+    twice = dict(data["service_at_locations"][0])
+    twice["id"] = "7d5e3f2a-1b4c-4d6e-8f90-a1b2c3d4e5f6"
+    data["service_at_locations"].append(twice)
+    with pytest.raises(ImportFailed) as failed:
+        import_data(data, language="en")
+    assert "same pair twice" in failed.value.problems[0].message
+    assert not Service.objects.exists()

@@ -26,6 +26,7 @@ from safepath.cases.models import Case
 from safepath.cases.services import case_open, case_update
 from safepath.insights import ctdc, k_anonymity
 from safepath.people.services import consent_record, person_create
+from tests.cases.retention_setup import close
 from tests.conftest import Cast
 
 QUASI_IDENTIFIERS = (
@@ -249,6 +250,11 @@ def test_every_combination_of_quasi_identifiers_occurs_at_least_k_times(
     counts = _recount(rows)
     assert counts, "nothing was published"
     assert min(counts.values()) >= k
+    # majorityStatus is published beside them: it never splits a group.
+    with_majority = Counter(
+        (*(row[name] for name in QUASI_IDENTIFIERS), row["majorityStatus"]) for row in rows
+    )
+    assert min(with_majority.values()) >= k
     assert report["k"] == k
     assert report["records"] == 34
     assert report["published"] == len(rows) == report["written"]
@@ -553,13 +559,13 @@ def test_age_broad(age: int | None, unhcr: str, band: str) -> None:
     assert ctdc.age_broad(age, unhcr) == band
 
 
-def test_majority_status() -> None:
-    assert ctdc.majority_status(17, "unknown", False) == "Minor"
-    assert ctdc.majority_status(18, "unknown", True) == "Adult"
-    assert ctdc.majority_status(None, "5-11", False) == "Minor"
-    assert ctdc.majority_status(None, "18-59", False) == "Adult"
-    assert ctdc.majority_status(None, "unknown", True) == "Minor"
-    assert ctdc.majority_status(None, "unknown", False) == "-99"
+def test_majority_status_follows_the_published_age_band_only() -> None:
+    assert ctdc.majority_of("09--17") == "Minor"
+    assert ctdc.majority_of("00--17") == "Minor"
+    assert ctdc.majority_of("18--20") == "Adult"
+    assert ctdc.majority_of("18+") == "Adult"
+    assert ctdc.majority_of("48+") == "Adult"
+    assert ctdc.majority_of("-99") == "-99"
 
 
 def test_age_is_counted_on_the_day_of_registration() -> None:
@@ -667,3 +673,17 @@ def test_generalisation_only_widens(records: list[tuple[str, ...]], k: int) -> N
         assert year == record[4] or (
             record[4].isdigit() and int(year[:4]) <= int(record[4]) <= int(year[-4:])
         )
+
+
+def test_a_person_with_several_cases_counts_once(cast: Cast, tmp_path: Path) -> None:
+    """k counts people: one person's closed and reopened cases must not make up a group
+    of k on their own. Only the latest case of a person is written."""
+    first = _case(cast, nationality="MDA", exploited_in="POL")
+    close(cast, first)
+    person = first.person
+    second = case_open(actor=cast.caseworker_a, person=person)
+    output = tmp_path / "ctdc.csv"
+    report = _export(output, "--k", "2", "--max-suppression", "1")
+    assert Case.objects.filter(person=person).count() == 2
+    assert report["records"] == 1
+    assert second.pk != first.pk

@@ -10,6 +10,7 @@ from django.test import Client
 
 from safepath.accounts.models import User
 from safepath.accounts.services import token_issue
+from safepath.api.models import IdempotencyKey
 from safepath.audit.models import AuditEvent
 from safepath.cases.models import Case, CaseEvent
 from safepath.directory.models import Service
@@ -69,7 +70,12 @@ def test_the_whole_journey_through_the_api(
         body_for(person_a, case_a, shelter, urgent=True, share=["given_name", "needs"]),
     )
     assert created.status_code == 201, created.content
-    sent = created.json()
+    # The answer names the fields shared, never their values (it may be kept for retries).
+    assert created.json()["shared_fields"] == ["code", "needs", "given_name"]
+    assert "Oksana" not in created.content.decode()
+    sent = client.get(
+        f"/api/v1/referrals/{created.json()['id']}", headers=headers(cast.caseworker_a)
+    ).json()
     assert (sent["status"], sent["urgent"], sent["overdue"]) == ("sent", True, False)
     assert sent["person"] == {"id": str(person_a.public_id), "code": person_a.code}
     assert sent["case"] == str(case_a.public_id)
@@ -300,3 +306,24 @@ def test_an_idempotency_key_makes_a_retry_create_nothing_twice(
     assert again["Idempotent-Replayed"] == "true"
     assert first.json() == again.json()
     assert Referral.objects.count() == 1
+
+
+def test_the_answer_kept_for_retries_holds_no_identity(
+    client: Client,
+    cast: Cast,
+    person_a: Person,
+    case_a: Case,
+    shelter: Service,
+    referral_consent: Consent,
+) -> None:
+    body = body_for(person_a, case_a, shelter, share=["given_name", "phone"])
+    body["purpose"] = "Safe place near the school"
+    token = headers(cast.caseworker_a, **{"Idempotency-Key": "retry-identity"})
+    created = client.post(
+        "/api/v1/referrals", data=json.dumps(body), content_type="application/json", headers=token
+    )
+    assert created.status_code == 201, created.content
+    kept = json.dumps(list(IdempotencyKey.objects.values_list("response_body", flat=True)))
+    for secret in ("Oksana", "601234567", "Safe place near the school"):
+        assert secret not in kept
+        assert secret not in created.content.decode()

@@ -150,3 +150,23 @@ def test_no_pdf_for_a_referral_inside_safepath_or_for_anyone_but_the_sender(
         other = login(user)
         assert other.get(_url(outside)).status_code == 404
     assert AuditEvent.objects.filter(action="referral.pdf_downloaded").count() == 0
+
+
+def test_no_pdf_with_identity_for_a_sender_who_may_not_see_the_person(
+    cast: Cast, external: Callable[..., Referral], login: Any, client: Client
+) -> None:
+    """A caseworker of another team reaches the referral (it is their team's) but not
+    person A's identity: the page hides the name, and the form is not given either."""
+    referral = external(actor=cast.supervisor_a)
+    Referral.objects.filter(pk=referral.pk).update(team=cast.caseworker_a_other_team.team)
+    login(with_password(cast.caseworker_a_other_team))
+    reauthenticate(client)
+    page = client.get(f"/en/app/referrals/{referral.public_id}/")
+    assert page.status_code == 200
+    assert "Oksana" not in page.content.decode()
+    assert client.get(_url(referral)).status_code == 404
+    assert AuditEvent.objects.filter(action="referral.pdf_downloaded").count() == 0
+    # Without identity in it, the form is theirs to print.
+    minimal = external(actor=cast.supervisor_a, share=["code", "age_band"])
+    Referral.objects.filter(pk=minimal.pk).update(team=cast.caseworker_a_other_team.team)
+    assert client.get(_url(minimal)).status_code == 200

@@ -3,6 +3,8 @@
 from pathlib import Path
 from typing import Any
 
+from django.db import IntegrityError
+
 from safepath.directory import i18n
 from safepath.directory.hsds_import.objects import Plan
 from safepath.directory.hsds_import.problems import ImportFailed, Problem
@@ -21,7 +23,22 @@ def import_data(data: Any, *, language: str = "en") -> Summary:
     plan.check_rows()
     if plan.problems:
         raise ImportFailed(plan.problems)
-    return write(plan, len(items))
+    try:
+        return write(plan, len(items))
+    except IntegrityError as exc:
+        # A rule of the database the checks above do not repeat (the same service at
+        # the same place twice, the same term twice): nothing was written.
+        raise ImportFailed(
+            [
+                Problem(
+                    None,
+                    "",
+                    "",
+                    "the file names the same pair twice (a service at one location, or "
+                    "one taxonomy term on one service); nothing was imported",
+                )
+            ]
+        ) from exc
 
 
 def import_file(path: str | Path, *, language: str = "en") -> Summary:

@@ -11,8 +11,10 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from safepath.directory.hours import WARSAW
 from safepath.directory.hsds import ADDRESS_FIELDS
 from safepath.directory.hsds_import.plan import plain_text
 from safepath.directory.hsds_import.reading import validator
@@ -292,6 +294,10 @@ class Plan(TaxonomyReferences):
         updated = parse_datetime(str(data.get("updated", "")))
         if updated is None:
             self.problem(f"{p}/updated", "must be a date and time (ISO 8601)")
+        elif timezone.is_naive(updated):
+            # A time without an offset is Warsaw's: stored and compared as such, so a
+            # re-import of the same file changes nothing.
+            updated = timezone.make_aware(updated, WARSAW)
         values = {
             "unit_scheme": plain_text(unit.get("scheme")),
             "unit_identifier": plain_text(unit.get("identifier")),
