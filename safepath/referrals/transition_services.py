@@ -67,6 +67,7 @@ _NOT_NOW: Final[dict[str, "StrPromise"]] = {
         "A referral that is completed, declined or withdrawn cannot be withdrawn; this one "
         "is %(status)s."
     ),
+    "update": _lazy("A referral that has ended takes no more updates; this one is %(status)s."),
 }
 _FROM: Final[dict[str, tuple[str, ...]]] = {
     "approve": (ReferralStatus.AWAITING_APPROVAL,),
@@ -75,6 +76,12 @@ _FROM: Final[dict[str, tuple[str, ...]]] = {
     "start": (ReferralStatus.ACCEPTED,),
     "complete": (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
     "withdraw": (
+        ReferralStatus.AWAITING_APPROVAL,
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+    ),
+    "update": (
         ReferralStatus.AWAITING_APPROVAL,
         ReferralStatus.SENT,
         ReferralStatus.ACCEPTED,
@@ -225,6 +232,7 @@ def referral_add_update(
     if not receiver and not selectors.is_sender(actor, referral):
         raise NotAllowed("referral.view")
     text = _check_text("text", text, MAX_TEXT, _lazy("Write the update first."))
+    referral = _locked(referral, "update")
     update = ReferralUpdate.objects.create(referral=referral, author=actor, text=text)
     events.step(actor=actor, referral=referral, kind="update", via=via)
     others = sender_of(referral) if receiver else receivers_of(referral)

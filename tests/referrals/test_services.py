@@ -435,3 +435,18 @@ def test_roles_without_referral_create_cannot_refer(
         with pytest.raises(NotAllowed):
             refer(actor=actor)
     assert Referral.objects.count() == 0
+
+
+def test_an_ended_referral_takes_no_more_updates(
+    cast: Cast, refer: Callable[..., Referral]
+) -> None:
+    referral = transition_services.referral_decline(
+        actor=cast.partner, referral=refer(), reason="Full."
+    )
+    before = ReferralUpdate.objects.count()
+    with pytest.raises(services.ReferralInvalid) as refused:
+        transition_services.referral_add_update(
+            actor=cast.caseworker_a, referral=referral, text="Any news?"
+        )
+    assert [e.field for e in refused.value.errors] == ["status"]
+    assert ReferralUpdate.objects.count() == before
