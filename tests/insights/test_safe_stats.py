@@ -214,6 +214,15 @@ def test_no_suppressed_figure_can_be_recomputed(
     if thresholds.rounding == 1:
         for key in linearly_determined(table):
             assert true_figure(counts, len(dims), key) >= thresholds.minimum, key
+    # (d) Structurally: no published total adds up a hidden cell, so no combination of
+    # published figures, however clever, contains one.
+    hidden_cells = [cell for cell, value in table.cells.items() if value is None]
+    for total, value in table.totals.items():
+        if value is not None:
+            for cell in hidden_cells:
+                assert not all(
+                    part is None or part == level for part, level in zip(total, cell, strict=True)
+                ), (total, cell)
 
 
 # ---------------------------------------------------------------- differencing
