@@ -50,9 +50,9 @@ def recently_authenticated(request: HttpRequest, seconds: int = RECENT_SECONDS) 
     return elapsed is not None and elapsed < seconds
 
 
-def reauthenticate(request: HttpRequest) -> HttpResponseRedirect:
-    """To allauth's re-authentication page, which comes back to this URL afterwards."""
+def reauthenticate(request: HttpRequest, next_url: str | None = None) -> HttpResponseRedirect:
+    """To allauth's re-authentication page, which comes back to this URL afterwards, or
+    to `next_url` (a page to GET: a POST cannot be replayed after the redirect)."""
     url = reverse("account_reauthenticate")
-    return HttpResponseRedirect(
-        f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
-    )
+    back = next_url or request.get_full_path()
+    return HttpResponseRedirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: back})}")

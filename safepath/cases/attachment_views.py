@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from safepath.cases import attachment_files as files
 from safepath.cases.attachment_forms import PREFIX, AttachmentForm
 from safepath.cases.services import CaseInvalid
 from safepath.core.decorators import capability_required
+from safepath.core.downloads import private_download
 from safepath.core.http import AuthedRequest
 
 logger = logging.getLogger(__name__)
@@ -70,11 +70,11 @@ def attachment_download(
         logger.error("attachment %s has no file", attachment.public_id)
         raise Http404 from exc
     attachment_events.attachment_downloaded(actor=request.user, attachment=attachment, via="web")
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, attachment_services.download_name(attachment)
+    response = private_download(
+        data,
+        content_type=attachment.content_type,
+        filename=attachment_services.download_name(attachment),
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    # A file from outside: even opened by mistake, it runs nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

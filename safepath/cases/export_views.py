@@ -5,22 +5,21 @@ else). Identity leaves only after a password check made in the last five minutes
 import uuid
 from typing import Final
 
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepath.accounts import policies
-from safepath.accounts.reauthentication import recently_authenticated
+from safepath.accounts.reauthentication import reauthenticate, recently_authenticated
 from safepath.cases import export_selectors, export_services, selectors
 from safepath.cases.export_forms import CaseloadExportForm
 from safepath.cases.models import CaseExport, ExportKind
 from safepath.core.decorators import capability_required
+from safepath.core.downloads import private_download
 from safepath.core.exceptions import NotAllowed
 from safepath.core.http import AuthedRequest
 
@@ -36,13 +35,6 @@ CONTENT_TYPES: Final = {
 }
 
 
-def _reauthenticate(next_url: str) -> HttpResponse:
-    """To allauth's re-authentication page, coming back to a page (GET) afterwards:
-    the form is then sent again by the user, with the fresh check."""
-    url = reverse("account_reauthenticate")
-    return HttpResponseRedirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
-
-
 @login_required
 @capability_required("case.view")
 @require_http_methods(["GET", "POST"])
@@ -51,7 +43,7 @@ def export_list(request: AuthedRequest) -> HttpResponseBase:
     form = CaseloadExportForm(request.POST or None, allow_identity=allow_identity)
     if request.method == "POST" and form.is_valid():
         if form.wants_identity and not recently_authenticated(request):
-            return _reauthenticate(reverse("cases:exports"))
+            return reauthenticate(request, reverse("cases:exports"))
         try:
             export = export_services.caseload_export_request(
                 actor=request.user,
@@ -94,7 +86,7 @@ def export_download(request: AuthedRequest, export_id: uuid.UUID) -> HttpRespons
     # Identity leaves when the file is downloaded, perhaps days after it was asked for:
     # the password is checked again then too.
     if export.identity and not recently_authenticated(request):
-        return _reauthenticate(reverse("cases:export_detail", args=[export.public_id]))
+        return reauthenticate(request, reverse("cases:export_detail", args=[export.public_id]))
     data = export_services.export_download(actor=request.user, export=export)
     return attachment(data, export)
 
@@ -103,11 +95,9 @@ def attachment(data: bytes, export: CaseExport) -> HttpResponse:
     """The file as a download (never shown inline) that no cache keeps, named by the
     export's id only."""
     content_type, name = CONTENT_TYPES[ExportKind(export.kind)]
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name.format(id=export.public_id)}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(
+        data, content_type=content_type, filename=name.format(id=export.public_id)
+    )
 
 
 @login_required
@@ -125,7 +115,7 @@ def case_pdf(request: AuthedRequest, case_id: uuid.UUID) -> HttpResponseBase:
     ):
         raise Http404
     if identity and not recently_authenticated(request):
-        return _reauthenticate(reverse("cases:detail", args=[case_id]))
+        return reauthenticate(request, reverse("cases:detail", args=[case_id]))
     case = selectors.access_case(actor=request.user, case_id=case_id, purpose="export", via="web")
     try:
         export = export_services.case_pdf_request(

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from safepath.cases import report_selectors
 from safepath.core import pdf
+from safepath.core.downloads import private_download
 from safepath.core.geography import country_name, voivodeship_name
 from safepath.core.pdf import font_path as font_path
 from safepath.core.pdf import html_to_pdf
@@ -328,10 +329,8 @@ def render(
 def attachment(pdf: bytes, report: "LawEnforcementReport", language: str) -> HttpResponse:
     """The PDF as a download (never shown inline) that no cache keeps; the file name
     holds the report's id only."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="law-enforcement-report-{report.public_id}-{language}.pdf"'
+    return private_download(
+        pdf,
+        content_type="application/pdf",
+        filename=f"law-enforcement-report-{report.public_id}-{language}.pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from safepath.cases.services import EDITABLE
 from safepath.cases.transfer_views import TransferForm
 from safepath.cases.workflow_forms import ApprovalRequestForm, DecisionForm, PlanItemForm, TaskForm
 from safepath.core.decorators import capability_required
+from safepath.core.downloads import private_download
 from safepath.core.exceptions import ConflictError, NotAllowed
 from safepath.core.http import AuthedRequest
 from safepath.core.pagination import CappedPaginator
@@ -272,7 +273,8 @@ def export_htcds(request: AuthedRequest) -> HttpResponseBase:
         if not recently_authenticated(request):
             return reauthenticate(request)
     rows = htcds_export.export_rows(request.user, identity=identity, via="web")
-    response = StreamingHttpResponse(htcds_export.as_csv_lines(rows), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="safepath-cases-htcds.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_download(
+        htcds_export.as_csv_lines(rows),
+        content_type="text/csv",
+        filename="safepath-cases-htcds.csv",
+    )

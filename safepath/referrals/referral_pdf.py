@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from safepath.accounts.models import User
 from safepath.audit import events as audit
+from safepath.core.downloads import private_download
 from safepath.core.pdf import font_url, html_to_pdf
 from safepath.referrals import selectors
 from safepath.referrals.models import Referral
@@ -63,10 +64,8 @@ def attachment(referral: Referral, *, actor: User) -> HttpResponse:
         object_id=str(referral.public_id),
         detail={"language": language, "via": "web"},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="referral-{referral.public_id}-{language}.pdf"'
+    return private_download(
+        pdf,
+        content_type="application/pdf",
+        filename=f"referral-{referral.public_id}-{language}.pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

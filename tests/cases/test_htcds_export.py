@@ -37,6 +37,7 @@ def test_the_export_uses_htcds_names_and_values(cast: Cast, case_a: Case, login:
     )
     response = login(cast.caseworker_a).get(URL)
     assert response["Content-Disposition"] == 'attachment; filename="safepath-cases-htcds.csv"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     rows = _csv(response)
     assert list(rows[0]) == list(BASE_COLUMNS)  # no identity unless asked
