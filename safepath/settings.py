@@ -232,6 +232,16 @@ if (
         "least 1), and SAFEPATH_STATS_PARTNER_MIN at least 2"
     )
 
+# Weekly alerts of unusual rises (safepath.insights.alerts): a week's count must reach
+# this minimum, as well as be improbable against its baseline, to raise an alert.
+SAFEPATH_ALERT_MIN_COUNT = env_int("SAFEPATH_ALERT_MIN_COUNT", 5)
+if SAFEPATH_ALERT_MIN_COUNT < 1:
+    raise ImproperlyConfigured("SAFEPATH_ALERT_MIN_COUNT must be at least 1")
+
+# Rollups (safepath.insights.rollups): a change to a screening, case, assistance or
+# referral queues a refresh of the rollups on commit (at most one waiting at a time).
+SAFEPATH_ROLLUPS_AUTO_REFRESH = env_bool("SAFEPATH_ROLLUPS_AUTO_REFRESH", True)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"

@@ -51,6 +51,13 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_rollup_refresh_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+    # Writes would queue a rollup refresh on commit; tests build rollups themselves
+    # (tests/insights/test_rollups.py turns this back on to test it).
+    settings.SAFEPATH_ROLLUPS_AUTO_REFRESH = False
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     org_a = OrganisationFactory.create(code="ORGA", name="Organisation A", type="international")

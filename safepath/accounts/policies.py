@@ -35,6 +35,11 @@ Reports to law enforcement (`report.*`, `safepath/cases/report_*`) reach by thei
 case (its organisation, team and owner): caseworkers prepare, send and follow up the
 reports of the cases they reach, supervisors those of the organisation and approve them
 (never their own); analysts and everyone else have none.
+
+Insights (`safepath/insights/`): `insights.view` (analysts and supervisors of their
+organisation, administrators of every organisation) shows the dashboards, the alerts and
+the safe statistics API: counts only, never a record. `insights.export` (analysts)
+produces the standard exports (CTDC, HXL, the monthly trends report).
 """
 
 from enum import IntEnum
@@ -67,6 +72,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "directory.view": ALL,
         "directory.manage": ALL,
         "pathway.manage": ALL,
+        "insights.view": ALL,
     },
     Role.SUPERVISOR: {
         "person.view": ORG,
@@ -97,6 +103,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "referral.view": ORG,
         "referral.create": ORG,
         "referral.approve_legal_ground": ORG,
+        "insights.view": ORG,
     },
     Role.CASEWORKER: {
         "person.view": TEAM,
@@ -144,6 +151,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "case.view": ORG,
         "assistance.view": ORG,
         "directory.view": ALL,
+        "insights.view": ORG,
+        "insights.export": ORG,
     },
     Role.TRAINER: {},
 }

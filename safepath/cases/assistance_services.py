@@ -40,6 +40,7 @@ from safepath.cases.models import (
 )
 from safepath.core.exceptions import NotAllowed
 from safepath.core.geography import VOIVODESHIP_CODES
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people.models import Person
 
 MAX_QUANTITY: Final = 100_000
@@ -202,6 +203,7 @@ def assistance_record(
             assistance=assistance,
         )
     events.assistance_recorded(actor=actor, assistance=assistance, via=via)
+    rollups_changed()
     if movement is not None:
         events.stock_moved(actor=actor, movement=movement, via=via)
     return assistance

@@ -29,6 +29,7 @@ from safepath.cases.vocabularies import (
     TraffickingStatus,
 )
 from safepath.core.exceptions import ConflictError, NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people.models import AgeBand, Person
 from safepath.screening.models import Screening
 from safepath.screening.services import valid_data_processing_consent
@@ -148,6 +149,7 @@ def case_open(
         is_child=child,
     )
     events.case_opened(actor=actor, case=case, via=via)
+    rollups_changed()
     if child:
         _required_notifications(
             actor, case, unaccompanied=bool(person.child_status), indicated=indicated
@@ -344,6 +346,7 @@ def case_update(
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
+    rollups_changed()
     if "status" in changed:
         events.case_status_changed(actor=actor, case=locked, before=before_status, via=via)
     if other := [name for name in changed if name != "status"]:

@@ -22,6 +22,7 @@ from safepath.cases.models import Case, CaseTransfer, TransferStatus
 from safepath.cases.services import MAX_TEXT, OWNER, CaseError, CaseInvalid
 from safepath.cases.vocabularies import CLOSED_STATUSES
 from safepath.core.exceptions import NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people.models import ConsentPurpose
 from safepath.people.selectors import valid_consent
 
@@ -133,6 +134,7 @@ def transfer_decide(
         case.owner = actor
         case.version = case.version + 1
         case.save(update_fields=["organisation", "team", "owner", "version", "updated_at"])
+        rollups_changed()
     _timeline(case, actor, "transfer_decided", status=locked.status)
     _audit(actor, locked, locked.status)
     return locked

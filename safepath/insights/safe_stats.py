@@ -220,7 +220,9 @@ def protect(
     _withhold_totals_over_hidden_cells(suppressed, true_counts)
 
     def figure(key: TotalKey) -> int | None:
-        return None if key in suppressed else thresholds.publish(true_counts[key])
+        if key in suppressed or key not in true_counts:  # absent: a total over no cells, 0
+            return None
+        return thresholds.publish(true_counts[key])
 
     # Every combination, in level order.
     inner: dict[Key, int | None] = {cell: figure(cell) for cell in product(*table_levels)}

@@ -14,6 +14,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import Organisation, Team, User
 from safepath.core.bulk import insert_many
 from safepath.core.exceptions import ConflictError, NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people import events
 from safepath.people.models import Consent, Person, new_person_code
 from safepath.people.selectors import IDENTITY_FIELDS, name_index_for, phone_index_for
@@ -120,6 +121,7 @@ def person_update(
         locked.save()
         locked.refresh_from_db()
         events.person_changed(actor=actor, person=locked, fields=changed, via=via)
+        rollups_changed()
     return locked
 
 

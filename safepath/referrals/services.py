@@ -26,6 +26,7 @@ from safepath.cases.models import Case
 from safepath.core.exceptions import NotAllowed
 from safepath.directory.i18n import text_in
 from safepath.directory.models import Service, ServiceStatus
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people.models import AgeBand, Person
 from safepath.people.selectors import can_see_identity, valid_consent
 from safepath.referrals import events, sharing
@@ -353,6 +354,7 @@ def _create(
                 )
             ground = legal_ground
     status = ReferralStatus.AWAITING_APPROVAL if ground else ReferralStatus.SENT
+    rollups_changed()
     now = timezone.now()
     referral = Referral.objects.create(
         organisation_id=actor.organisation_id,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.core.exceptions import NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.referrals import events, selectors
 from safepath.referrals.models import Referral, ReferralStatus, ReferralUpdate
 from safepath.referrals.referral_notifications import notify_users, receivers_of, sender_of
@@ -110,6 +111,7 @@ def _move(locked: Referral, status: str, **values: object) -> Referral:
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
+    rollups_changed()
     return locked
 
 

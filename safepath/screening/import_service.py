@@ -47,6 +47,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import Organisation, Role, User
 from safepath.core.bulk import insert_many
 from safepath.core.exceptions import NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people import services as people_services
 from safepath.people.models import Consent, ConsentPurpose, Person
 from safepath.screening import events
@@ -267,6 +268,7 @@ def import_checked(
         store.add(batch)
         if progress is not None:
             progress(store.handled)
+    rollups_changed()
     return ImportResult(
         created=store.created,
         duplicates_skipped=store.duplicates,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.core.exceptions import NotAllowed
+from safepath.insights.rollups.signals import rollups_changed
 from safepath.people import services as people_services
 from safepath.people.models import SPOKEN_LANGUAGES, Consent, ConsentMethod, ConsentPurpose, Person
 from safepath.people.selectors import valid_consent
@@ -222,6 +223,7 @@ def screening_create(
     )
     screening.save(force_insert=True)
     events.screening_created(actor=actor, screening=screening, via=via)
+    rollups_changed()
     return screening
 
 

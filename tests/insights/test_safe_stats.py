@@ -569,3 +569,15 @@ def test_totals_of_several_lines_cannot_pin_hidden_cells_together() -> None:
         if value is not None:
             assert not set(covered) & set(hidden), total
             assert value == sum(counts.get(cell, 0) for cell in covered)
+
+
+def test_a_table_with_no_counts_publishes_nothing_and_does_not_fail() -> None:
+    table = protect(
+        name="empty",
+        dimensions=("sex",),
+        counts={},
+        audience=Audience.INTERNAL,
+        thresholds=Thresholds(minimum=5),
+    )
+    assert table.cells == {}
+    assert table.totals == {(None,): None}
