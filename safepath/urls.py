@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("app/referrals/", include("safepath.referrals.urls")),
     path("app/manage/", include("safepath.accounts.urls")),
     path("app/audit/", include("safepath.audit.urls")),
+    path("app/insights/", include("safepath.insights.urls")),
     prefix_default_language=True,
 )
 

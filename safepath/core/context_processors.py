@@ -23,6 +23,8 @@ def safepath(request: HttpRequest) -> dict[str, Any]:
             "manage": signed_in and policies.can(user, "user.manage"),  # type: ignore[arg-type]
             "catalogues": signed_in and policies.can(user, "catalogue.manage"),  # type: ignore[arg-type]
             "audit": signed_in and policies.can(user, "audit.view"),  # type: ignore[arg-type]
+            "insights": signed_in and policies.can(user, "insights.view"),  # type: ignore[arg-type]
+            "insights_exports": signed_in and policies.can(user, "insights.export"),  # type: ignore[arg-type]
             "directory": signed_in and policies.can(user, "directory.view"),  # type: ignore[arg-type]
         },
         "info_line": settings.SAFEPATH_INFO_LINE,
