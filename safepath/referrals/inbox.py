@@ -57,6 +57,7 @@ def text(kind: str) -> str:
         "referral_withdrawn": _("A referral to your organisation was withdrawn."),
         "referral_update": _("A referral has a new update."),
         "referral_overdue": _("A referral is waiting for an answer past its deadline."),
+        "insights.alert": _("An unusual rise was detected: see the alerts."),
     }
     return texts.get(kind, _("Something about a referral needs your attention."))
 
