@@ -18,6 +18,7 @@ from safepath.cases.assistance_api import router as case_assistance_router
 from safepath.cases.report_api import router as case_report_router
 from safepath.cases.workflow_api import router as case_workflow_router
 from safepath.core.exceptions import BadCursor
+from safepath.insights.stats_api import router as stats_router
 from safepath.people.api import router as people_router
 from safepath.referrals.api import router as referrals_router
 from safepath.screening.api import router as screening_router
@@ -55,6 +56,7 @@ api.add_router("", case_assistance_router)
 api.add_router("", case_report_router)
 api.add_router("", case_workflow_router)
 api.add_router("", referrals_router)
+api.add_router("", stats_router)
 
 
 @api.exception_handler(ValidationError)
