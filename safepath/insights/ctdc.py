@@ -33,6 +33,7 @@ How safepath's codes become CTDC's (docs/insights.md, "CTDC export"):
 import csv
 import datetime
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, TextIO
 
@@ -343,7 +344,8 @@ def cases_for(actor: User | None) -> "QuerySet[Case]":
     return eligible.filter(pk=Subquery(latest)).order_by("pk")
 
 
-def _profiles(cases: "QuerySet[Case]") -> dict[int, Profile]:
+def profiles_of(cases: "QuerySet[Case]") -> dict[int, Profile]:
+    """The quasi-identifiers of each case, by case id: the first pass of an export."""
     latest_exploitation = (
         TraffickingEvent.objects.filter(case=OuterRef("pk"), kind=TraffickingEventKind.EXPLOITATION)
         .exclude(country="")
@@ -401,6 +403,20 @@ def _rows(
         )
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One transaction whose reads all see the same rows: on PostgreSQL a repeatable-read
+    transaction, so that an export's second pass sees the rows its plan was made from."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # Must be the transaction's first statement; inside an outer transaction
+            # (tests) the caller's isolation holds.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def write_ctdc(
     handle: TextIO,
     *,
@@ -416,15 +432,9 @@ def write_ctdc(
     the plan was made from; only counts and one small profile per case are held in
     memory. Audited once written, with counts and k only."""
     k_anonymity.check_parameters(k, max_suppression)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            # Must be the transaction's first statement; inside an outer transaction
-            # (tests) the caller's isolation holds.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with snapshot():
         cases = cases_for(actor)
-        profiles = _profiles(cases)
+        profiles = profiles_of(cases)
         decided = k_anonymity.plan(
             (known.qi for known in profiles.values()), k=k, max_suppression=max_suppression
         )
