@@ -23,6 +23,7 @@ from safepath.cases.models import (
     Warehouse,
 )
 from safepath.cases.vocabularies import CaseStatus
+from safepath.insights import demo as demo_history
 from safepath.people.models import Person
 from safepath.screening.models import Screening
 
@@ -41,7 +42,9 @@ def test_demo_loads_people_and_screenings_once() -> None:
         assert consent is not None
         assert consent.person_id == screening.person_id
         assert consent.given
-    assert Screening.objects.filter(person__isnull=True).count() == 8  # one per five people
+    # One per five people, and the year of history (`safepath.insights.demo`).
+    history = demo_history.ANONYMOUS_PER_PERSON * 40 + sum(demo_history.RISE)
+    assert Screening.objects.filter(person__isnull=True).count() == 8 + history
     assert Screening.objects.filter(result__trafficking_indicated=True).exists()
     # Every screened person whose screening indicated trafficking has a case.
     for screening in screened.filter(result__trafficking_indicated=True):

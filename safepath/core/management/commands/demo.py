@@ -9,6 +9,7 @@ from django.db import transaction
 from safepath.accounts.models import Organisation, Role, Team, User
 from safepath.cases.demo import create_cases, create_relief, create_reports
 from safepath.directory.demo import load_demo_directory
+from safepath.insights.demo import add_history
 from safepath.people.demo import create_people
 from safepath.people.models import Person
 from safepath.referrals.demo import create_referrals
@@ -139,3 +140,4 @@ class Command(BaseCommand):
         create_relief(supervisor=iom_supervisor, cases=cases)
         create_reports(cases=cases)
         create_referrals(cases=cases)
+        add_history(actors=actors)  # a year of history for the dashboards and alerts
