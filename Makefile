@@ -57,6 +57,7 @@ bench: compile-messages
 	$(PY) bench/imports.py
 	$(PY) bench/run.py
 	$(PY) bench/cases.py
+	$(PY) bench/insights.py
 
 clean:
 	rm -rf $(VENV) var/static test-artifacts

@@ -127,8 +127,8 @@ def seed(*, cases: int, exported: int, users: int) -> Fixture:
     from django.core.management import call_command
     from django.db import connection, connections, transaction
     from django.utils import timezone
-    from faker import Faker
 
+    from bench.seed_people import fakers_for, new_person
     from safepath.accounts.middleware import SESSION_LOGIN_AT
     from safepath.accounts.models import Organisation, Team, User
     from safepath.accounts.services import token_issue
@@ -136,9 +136,7 @@ def seed(*, cases: int, exported: int, users: int) -> Fixture:
     from safepath.cases.models.workflow import TaskKind
     from safepath.cases.vocabularies import CaseStatus, RiskLevel, TraffickingStatus
     from safepath.core.bulk import insert_many
-    from safepath.people import services
-    from safepath.people.demo import person_data
-    from safepath.people.models import Person, new_person_code
+    from safepath.people.models import Person
 
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -159,9 +157,7 @@ def seed(*, cases: int, exported: int, users: int) -> Fixture:
         team = Team.objects.get(pk=owner.team_id)
         groups.append((owner, organisation, team, count))
     rng = random.Random(2026)
-    fakers = {"uk": Faker("uk_UA"), "pl": Faker("pl_PL")}
-    fakers["uk"].seed_instance(2026)
-    fakers["pl"].seed_instance(2027)
+    fakers = fakers_for(2026)
     today = timezone.localdate()
     statuses = [
         (CaseStatus.ACTIVE, 0.6),
@@ -176,15 +172,18 @@ def seed(*, cases: int, exported: int, users: int) -> Fixture:
         done = 0
         while done < count:
             size = min(BATCH_SIZE, count - done)
-            people: list[Person] = []
-            for _ in range(size):
-                code = new_person_code()
-                while code in codes:  # 30**6 codes: a few collisions in 250,000
-                    code = new_person_code()
-                codes.add(code)
-                person = Person(organisation=organisation, team=team, created_by=owner, code=code)
-                services._apply(person, person_data(rng, fakers, today))
-                people.append(person)
+            people: list[Person] = [
+                new_person(
+                    rng,
+                    fakers,
+                    today,
+                    organisation=organisation,
+                    team=team,
+                    created_by=owner,
+                    codes=codes,
+                )
+                for _ in range(size)
+            ]
             batch_cases: list[Case] = []
             for person in people:
                 status = rng.choices([s for s, _w in statuses], weights=[w for _s, w in statuses])[
