@@ -161,6 +161,39 @@ DIRECTORY_CHANGE = (
     f"{DIRECTORY_PAGES}::test_partner_editing_another_organisations_service_gets_404_and_nothing_is_written",
 )
 
+STATS_API = "tests/insights/test_stats_api.py"
+STATS_API_ACCESS = (
+    f"{STATS_API}::test_anonymous_gets_401_and_nothing_is_released",
+    f"{STATS_API}::test_roles_without_insights_get_404_and_nothing_is_released",
+    f"{STATS_API}::test_roles_with_insights_read_the_measures",
+)
+STATS_API_INPUT = (
+    f"{STATS_API}::test_an_unknown_measure_or_dimension_is_404_and_nothing_is_released",
+    f"{STATS_API}::test_bad_parameters_answer_422_naming_the_field_and_release_nothing",
+)
+
+DASHBOARD_PAGES = "tests/insights/test_dashboard_pages.py"
+DASHBOARD_ACCESS = (
+    f"{DASHBOARD_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_released",
+    f"{DASHBOARD_PAGES}::test_roles_without_insights_get_404_and_nothing_is_released",
+    f"{DASHBOARD_PAGES}::test_an_analyst_sees_only_their_organisations_figures",
+    f"{DASHBOARD_PAGES}::test_bad_filters_answer_400_with_the_form_and_nothing_else",
+)
+
+ALERT_PAGES = "tests/insights/test_alert_pages.py"
+ALERT_ACCESS = (
+    f"{ALERT_PAGES}::test_outsiders_get_404_everywhere_and_nothing_is_written",
+    f"{ALERT_PAGES}::test_roles_without_insights_get_404_and_nothing_is_written",
+    f"{ALERT_PAGES}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+
+STATS_EXPORTS = "tests/insights/test_exports.py"
+STATS_EXPORT_ACCESS = (
+    f"{STATS_EXPORTS}::test_another_user_gets_404_and_nothing_is_written_for_them",
+    f"{STATS_EXPORTS}::test_roles_without_insights_export_get_404_and_nothing_is_written",
+    f"{STATS_EXPORTS}::test_anonymous_is_sent_to_sign_in_and_nothing_is_written",
+)
+
 REGISTRY: dict[str, Entry] = {
     # --- public by design -----------------------------------------------------------
     "public:home": "public: the awareness site, open to anyone without an account",
@@ -309,6 +342,11 @@ REGISTRY: dict[str, Entry] = {
     "GET /api/v1/referrals": REFERRAL_API_ACCESS,
     "api:get_referral": REFERRAL_API_ACCESS,
     "GET /api/v1/referrals/{referral_id}": REFERRAL_API_ACCESS,
+    # --- stats API ----------------------------------------------------------------------
+    "api:list_measures": STATS_API_ACCESS,
+    "GET /api/v1/stats/measures": STATS_API_ACCESS,
+    "api:get_table": (*STATS_API_ACCESS, *STATS_API_INPUT),
+    "GET /api/v1/stats/{measure}/{dimension}": (*STATS_API_ACCESS, *STATS_API_INPUT),
     "api:approve_referral": REFERRAL_API_ACCESS,
     "POST /api/v1/referrals/{referral_id}/approve": REFERRAL_API_ACCESS,
     "api:accept_referral": REFERRAL_API_ACCESS,
@@ -516,6 +554,44 @@ REGISTRY: dict[str, Entry] = {
         *REFERRAL_PAGE_ACCESS,
         f"{REFERRAL_PAGES}::test_administrators_create_and_edit_pathways",
     ),
+    # --- insights dashboards ------------------------------------------------------------
+    "insights:dashboard": (
+        *DASHBOARD_ACCESS,
+        f"{DASHBOARD_PAGES}::test_each_role_with_insights_sees_every_chart",
+    ),
+    "insights:panel": (
+        *DASHBOARD_ACCESS,
+        f"{DASHBOARD_PAGES}::test_an_unknown_panel_or_format_is_404",
+    ),
+    "insights:download": (
+        *DASHBOARD_ACCESS,
+        f"{DASHBOARD_PAGES}::test_an_unknown_panel_or_format_is_404",
+        f"{DASHBOARD_PAGES}::test_the_csv_download_passes_the_partner_thresholds_and_is_logged",
+    ),
+    # --- insights alerts ----------------------------------------------------------------
+    "insights:alerts": (
+        *ALERT_ACCESS,
+        f"{ALERT_PAGES}::test_the_status_filter_and_a_bad_status_is_a_400_with_the_reason",
+    ),
+    "insights:alert": ALERT_ACCESS,
+    "insights:alert_acknowledge": (
+        *ALERT_ACCESS,
+        f"{ALERT_PAGES}::test_acknowledging_records_who_and_when_once",
+    ),
+    "insights:alert_comment": (
+        *ALERT_ACCESS,
+        f"{ALERT_PAGES}::test_a_bad_comment_is_a_form_error_and_nothing_is_written",
+    ),
+    # --- insights statistics exports --------------------------------------------------
+    "insights:exports": (
+        *STATS_EXPORT_ACCESS,
+        f"{STATS_EXPORTS}::test_bad_input_is_a_form_error_and_nothing_is_queued",
+    ),
+    "insights:export": STATS_EXPORT_ACCESS,
+    "insights:export_download": (
+        *STATS_EXPORT_ACCESS,
+        f"{STATS_EXPORTS}::test_an_expired_export_is_404_and_purged",
+    ),
     # --- allauth's own routes ---------------------------------------------------------
     "account_login": ALLAUTH,
     "account_logout": ALLAUTH,
@@ -591,7 +667,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert {"people:detail", "set_language", "account_login", "api:get_person"} <= routes
     assert "GET /api/v1/people/{person_id}" in routes
     assert {"mfa_index", "mfa_activate_totp", "account_logout"} <= routes
-    assert len(api_operations()) == 32
+    assert len(api_operations()) == 34
 
 
 def test_every_route_has_a_rule_or_a_proving_test() -> None:
