@@ -423,6 +423,7 @@ def _protect(
         thresholds=thresholds,
         levels={dimension: levels},
         totals=totals,
+        partition=totals,  # a many-valued breakdown has neither a total nor a partition
     )
     figures = {key[0]: figure for key, figure in table.cells.items()}
     return figures, table.totals.get((None,)) if totals else None, thresholds.minimum
@@ -555,6 +556,7 @@ def release_panel(actor: "User", panel: Panel, filters: Filters) -> SafeTable:
         strata=strata,
         levels={panel.dimension: vocabulary(panel.dimension, shared)},
         totals=not panel.multi,
+        partition=not panel.multi,
     )
 
 

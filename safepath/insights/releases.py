@@ -51,6 +51,7 @@ def safe_table(
     strata: Sequence[str] = (),
     levels: Mapping[str, Sequence[str]] | None = None,
     totals: bool = True,
+    partition: bool = True,
 ) -> SafeTable:
     """The safe version of a table of counts, logged and audited.
 
@@ -72,6 +73,7 @@ def safe_table(
         strata=strata,
         levels=levels,
         totals=totals,
+        partition=partition,
     )
     real_actor = actor if actor is not None and actor.is_authenticated else None
     release = StatisticsRelease.objects.create(

@@ -24,6 +24,12 @@ them from the settings and logs each release). The rules, documented in
    a figure is published only if each stratum adds 0 or at least `minimum` people to
    it. Two releases, one of which keeps all the strata of the other and more, then
    differ, in every figure published by both, by 0 or by at least the minimum.
+6. **Totals known from elsewhere.** A table whose cells split the people (`partition`)
+   has totals another output may publish (a month's total is a cell of the table by
+   month). So under every total, withheld or not, the hidden cells must add up to 0
+   or to at least the minimum over at least two non-empty cells; the smallest
+   published cells are hidden until they do. A published total minus the published
+   cells then never gives a group under the minimum, nor one hidden cell.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -188,6 +194,7 @@ def protect(
     strata: Sequence[str] = (),
     levels: Mapping[str, Sequence[str]] | None = None,
     totals: bool = True,
+    partition: bool = True,
 ) -> SafeTable:
     """Suppress, secondary-suppress and round a table of counts.
 
@@ -195,7 +202,11 @@ def protect(
     people; absent keys are 0. The table's cells are every combination of the levels
     seen (or given in `levels`, which fixes their order). With `totals`, every
     marginal total (rows, columns, grand total, …) is published too, under the same
-    rules.
+    rules. `partition` (the default) says each person is in one cell: then the
+    table's totals may be known from another output (the month's total of a table by
+    sex is a cell of the table by month), and rule 6 applies. Pass False for a
+    many-valued dimension (a person under several indicators), whose cells do not add
+    up to a total.
     """
     dims = tuple(dimensions)
     strata = tuple(strata)
@@ -217,6 +228,8 @@ def protect(
         for key, count in true_counts.items()
         if count < minimum or any(0 < part < minimum for part in components[key].values())
     }
+    if partition:
+        _hide_until_known_totals_reveal_nothing(suppressed, counts, dims, table_levels, minimum)
     _withhold_totals_over_hidden_cells(suppressed, true_counts)
 
     def figure(key: TotalKey) -> int | None:
@@ -297,6 +310,48 @@ def _aggregate(
             parts = components[target]
             parts[stratum] = parts.get(stratum, 0) + count
     return true_counts, components
+
+
+def _hide_until_known_totals_reveal_nothing(
+    suppressed: set[TotalKey],
+    counts: Mapping[tuple[str, ...], int],
+    dims: tuple[str, ...],
+    levels: tuple[tuple[str, ...], ...],
+    minimum: int,
+) -> None:
+    """Rule 6: a total withheld here may be published by another output (the same
+    month's total in a table by month, the same voivodeship's in a table by
+    voivodeship). Subtracting this table's published cells from it gives the sum of
+    its hidden cells, so under every total (grand, and each line's) the hidden cells
+    must add up to 0, or to at least the minimum over at least two non-empty cells.
+    Until they do, the smallest published non-empty cell under that total is hidden
+    too."""
+    n = len(dims)
+    cell_counts: dict[Key, int] = dict.fromkeys(product(*levels), 0)
+    for full_key, count in counts.items():
+        cell_counts[full_key[:n]] += count
+    lines = [mask for mask in _masks(n, True) if not all(mask)]
+
+    def smallest_first(cell: Key) -> tuple[int, Key]:
+        return cell_counts[cell], cell
+
+    changed = True
+    while changed:
+        changed = False
+        for mask in lines:
+            groups: dict[TotalKey, list[Key]] = {}
+            for cell in cell_counts:
+                line = tuple(part if keep else None for part, keep in zip(cell, mask, strict=True))
+                groups.setdefault(line, []).append(cell)
+            for cells in groups.values():
+                hidden = [cell_counts[c] for c in cells if c in suppressed and cell_counts[c]]
+                if not hidden or (sum(hidden) >= minimum and len(hidden) >= 2):
+                    continue
+                shown = [c for c in cells if c not in suppressed and cell_counts[c]]
+                if shown:
+                    smallest: Key = min(shown, key=smallest_first)
+                    suppressed.add(smallest)
+                    changed = True
 
 
 def _withhold_totals_over_hidden_cells(

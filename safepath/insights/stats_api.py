@@ -149,6 +149,7 @@ def release(
             dimension: levels if levels is not None else dashboards.vocabulary(dimension, filters)
         },
         totals=dimension not in MULTI_VALUED,
+        partition=dimension not in MULTI_VALUED,
     )
 
 

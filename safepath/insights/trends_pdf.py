@@ -123,6 +123,7 @@ def _headlines(
         strata=strata,
         levels={"measure": list(HEADLINE_MEASURES), "month": levels},
         totals=False,
+        partition=False,  # measures overlap (possible victims are screenings)
     )
     lines = tuple(
         Line(

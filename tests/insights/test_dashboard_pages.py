@@ -290,10 +290,14 @@ def test_the_dashboard_reads_one_query_per_panel_and_period(
 def test_a_small_figure_shows_as_a_dash_with_the_minimum(cast: Cast, login: Any) -> None:
     _screenings(cast.caseworker_a, 6)
     _screenings(cast.caseworker_a, 3, site_type="reception_point")
+    # A second small cell: the hidden ones then hold 5 together, and the 6 can stay
+    # (safe_stats rule 6: the month's total may be known from the panel by month).
+    _screenings(cast.caseworker_a, 2, site_type="transit_point")
     rebuild()
     response = login(cast.analyst).get(SITE_PANEL)
     assert _row(response, "border_crossing") == (6, None)
     assert _row(response, "reception_point") == (None, None)
+    assert _row(response, "transit_point") == (None, None)
     assert response.context["shown"].figures.total is None  # it would reveal the 3
     page = response.content.decode()
     assert re.search(r"Reception point</th>\s*<td><span class=\"suppressed\"", page)
@@ -324,6 +328,7 @@ def test_the_csv_download_passes_the_partner_thresholds_and_is_logged(
 ) -> None:
     _screenings(cast.caseworker_a, 6)
     _screenings(cast.caseworker_a, 3, site_type="reception_point")
+    _screenings(cast.caseworker_a, 2, site_type="transit_point")  # hidden: 3 + 2 >= 5
     _screenings(cast.caseworker_b, 9, site_type="reception_point")  # not the analyst's
     rebuild()
     response = login(cast.analyst).get(_download("screenings-by-site-type", "csv"))
@@ -340,6 +345,7 @@ def test_the_csv_download_passes_the_partner_thresholds_and_is_logged(
     figures = dict((row[0], row[1]) for row in rows[1:])
     assert figures["border_crossing"] == "6"
     assert figures["reception_point"] == "suppressed"
+    assert figures["transit_point"] == "suppressed"
     assert figures["outreach"] == "suppressed"  # every type listed, none included
     assert figures["Total"] == "suppressed"
     release = StatisticsRelease.objects.get()

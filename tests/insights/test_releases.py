@@ -13,12 +13,16 @@ from tests.conftest import Cast
 
 COUNTS: dict[tuple[str, ...], int] = {
     ("f", "0-4"): 3,
-    ("f", "18-59"): 40,
-    ("f", "60+"): 11,
-    ("m", "0-4"): 12,
-    ("m", "18-59"): 25,
-    ("m", "60+"): 9,
+    ("f", "12-17"): 11,
+    ("f", "18-59"): 42,
+    ("f", "60+"): 9,
+    ("m", "0-4"): 8,
+    ("m", "12-17"): 13,
+    ("m", "18-59"): 27,
+    ("m", "60+"): 7,
 }
+"""Public thresholds (10, rounded to 5): four cells under 10, two in each line and each
+column, each pair adding up to at least 10, so rule 6 hides nothing more."""
 
 
 def test_a_public_release_is_safe_logged_and_audited(cast: Cast) -> None:
@@ -32,13 +36,14 @@ def test_a_public_release_is_safe_logged_and_audited(cast: Cast) -> None:
     assert table.thresholds == Thresholds(minimum=10, rounding=5)
     assert table.cells[("f", "0-4")] is None
     assert table.cells[("f", "18-59")] == 40
+    assert table.cells[("m", "12-17")] == 15  # 13, rounded half up to 5
     release = StatisticsRelease.objects.get()
     assert str(release.public_id) == table.release_id
     assert (release.actor_id, release.actor_username) == (cast.analyst.pk, "analyst.a")
     assert (release.name, release.audience) == ("people by sex and age", "public")
     assert (release.minimum, release.rounding) == (10, 5)
     assert (release.dimensions, release.strata) == (["sex", "age_band"], [])
-    assert (release.cells_published, release.cells_suppressed) == (5, 7)
+    assert (release.cells_published, release.cells_suppressed) == (6, 9)
     event = AuditEvent.objects.get(action="statistics.released")
     assert (event.actor_id, event.object_type, event.object_id) == (
         cast.analyst.pk,
@@ -46,7 +51,7 @@ def test_a_public_release_is_safe_logged_and_audited(cast: Cast) -> None:
         table.release_id,
     )
     # Codes and counts of figures only: no count of people.
-    assert event.detail == {"target": "public", "fields": ["sex", "age_band"], "count": 5}
+    assert event.detail == {"target": "public", "fields": ["sex", "age_band"], "count": 6}
 
 
 def test_partner_thresholds_come_from_the_settings(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
@@ -55,12 +60,14 @@ def test_partner_thresholds_come_from_the_settings(cast: Cast, settings) -> None
         actor=cast.analyst,
         name="t",
         dimensions=("sex",),
-        counts={("f",): 7, ("m",): 30, ("x",): 12},
+        # 7 and 6: published at the default minimum of 5, hidden at 10 (two hidden
+        # cells adding up to 13, so rule 6 leaves the 12 published).
+        counts={("f",): 7, ("m",): 30, ("unknown",): 6, ("x",): 12},
         audience=Audience.PARTNER,
     )
     assert table.thresholds == Thresholds(minimum=10, rounding=1)
-    assert table.cells == {("f",): None, ("m",): 30, ("x",): 12}
-    assert table.totals == {(None,): None}  # it adds up the hidden 7
+    assert table.cells == {("f",): None, ("m",): 30, ("unknown",): None, ("x",): 12}
+    assert table.totals == {(None,): None}  # it adds up the hidden 7 and 6
     assert StatisticsRelease.objects.get().minimum == 10
 
 
@@ -85,11 +92,12 @@ def test_internal_outputs_use_the_partner_thresholds(cast: Cast) -> None:
         actor=cast.supervisor_a,
         name="by organisation",
         dimensions=("organisation",),
-        counts={("ORGA",): 4, ("ORGB",): 6, ("SHELTER",): 9},
+        # 4 and 3 hidden (7 together: rule 6 leaves the 6 published).
+        counts={("ORGA",): 4, ("ORGB",): 6, ("ORGC",): 3, ("SHELTER",): 9},
         audience="internal",
     )
     assert table.thresholds == Thresholds(minimum=5, rounding=1)
-    assert table.cells == {("ORGA",): None, ("ORGB",): 6, ("SHELTER",): 9}
+    assert table.cells == {("ORGA",): None, ("ORGB",): 6, ("ORGC",): None, ("SHELTER",): 9}
 
 
 def test_a_scheduled_job_releases_as_system(db: None) -> None:
@@ -169,15 +177,18 @@ def test_the_csv_notes_the_thresholds_and_marks_suppressed_figures(cast: Cast) -
         "counts under 10 suppressed; rounded to 5",
         "sex,age_band,count",
         "f,0-4,suppressed",
+        "f,12-17,10",
         "f,18-59,40",
-        "f,60+,10",
-        "m,0-4,10",
+        "f,60+,suppressed",
+        "m,0-4,suppressed",
+        "m,12-17,15",
         "m,18-59,25",
         "m,60+,suppressed",
         "f,Total,suppressed",
         "m,Total,suppressed",
         "Total,0-4,suppressed",
-        "Total,18-59,65",
+        "Total,12-17,25",
+        "Total,18-59,70",
         "Total,60+,suppressed",
         "Total,Total,suppressed",
     ]

@@ -343,6 +343,7 @@ def test_a_two_way_table_withholds_every_total_over_a_hidden_cell() -> None:
         counts=counts,
         audience=Audience.PUBLIC,
         thresholds=PUBLIC,
+        partition=False,  # rules 1-3 alone (rule 6: its own tests)
     )
     # 3 and 9 are under 10; every total that adds up one of them is withheld, so no
     # published figure says anything about them.
@@ -373,10 +374,17 @@ def test_a_single_small_cell_takes_its_total_with_it() -> None:
         audience=Audience.PARTNER,
         thresholds=PARTNER,
         levels={"sex": ("f", "m")},
+        partition=False,  # rules 1-3 alone (rule 6: its own tests)
     )
     # With the total, 34 - 30 would give the hidden 4 away: the total goes.
     assert table.cells == {("f",): None, ("m",): 30}
     assert table.totals == {(None,): None}
+    # And since 34 may be published elsewhere (a table by month), rule 6 hides 30 too.
+    counts: dict[tuple[str, ...], int] = {("f",): 4, ("m",): 30}
+    default = protect(
+        name="t", dimensions=("sex",), counts=counts, audience=Audience.PARTNER, thresholds=PARTNER
+    )
+    assert default.cells == {("f",): None, ("m",): None}
 
 
 def test_hidden_cells_must_hold_at_least_the_minimum_together() -> None:
@@ -423,6 +431,7 @@ def test_without_totals_only_primary_suppression_applies() -> None:
         audience=Audience.PARTNER,
         thresholds=PARTNER,
         totals=False,
+        partition=False,  # rules 1-3 alone (rule 6: its own tests)
     )
     assert table.cells == {("f",): None, ("m",): 30}
     assert table.totals == {}
@@ -435,6 +444,7 @@ def test_rows_mark_suppressed_figures_and_label_totals() -> None:
         counts={("f",): 4, ("m",): 30, ("x",): 7},
         audience=Audience.PARTNER,
         thresholds=PARTNER,
+        partition=False,  # rules 1-3 alone (rule 6: its own tests)
     )
     assert list(table.rows()) == [
         ["sex", "count"],
@@ -581,3 +591,62 @@ def test_a_table_with_no_counts_publishes_nothing_and_does_not_fail() -> None:
     )
     assert table.cells == {}
     assert table.totals == {(None,): None}
+
+
+@PROPERTY_SETTINGS
+@given(population=populations(), audience=AUDIENCES)
+def test_totals_published_elsewhere_reveal_no_small_group(
+    population: tuple[tuple[str, ...], dict[tuple[str, ...], int]],
+    audience: tuple[Audience, Thresholds],
+) -> None:
+    """Every total of the table is taken as known (another output may publish it, even
+    when this table withholds it). True total minus the published cells under it is
+    the sum of the hidden cells: it must be 0, or at least the minimum spread over at
+    least two non-empty cells."""
+    dims, counts = population
+    who, thresholds = audience
+    table = protect(
+        name="t", dimensions=dims, counts=counts, audience=who, thresholds=thresholds, totals=False
+    )
+    n = len(dims)
+    for mask in range(2**n - 1):  # every total: the lines, and the grand total (mask 0)
+        lines: dict[tuple[str | None, ...], list[tuple[str, ...]]] = {}
+        for cell in table.cells:
+            line = tuple(part if mask >> i & 1 else None for i, part in enumerate(cell))
+            lines.setdefault(line, []).append(cell)
+        for cells in lines.values():
+            hidden = [counts.get(c, 0) for c in cells if table.cells[c] is None]
+            hidden = [count for count in hidden if count]
+            shown = [c for c in cells if table.cells[c] is not None]
+            # With nothing shown under it, the total alone says no more than itself
+            # (and it is published elsewhere only if it passes the same rules).
+            assert (
+                not hidden or not shown or (sum(hidden) >= thresholds.minimum and len(hidden) >= 2)
+            ), (cells, hidden)
+
+
+def test_a_total_published_by_another_table_cannot_uncover_a_small_group() -> None:
+    # 10 women, 10 men and 2 "other" in one month; the table by month publishes 22.
+    by_sex = protect(
+        name="by sex",
+        dimensions=("sex",),
+        counts={("female",): 10, ("male",): 10, ("other",): 2},
+        audience=Audience.PARTNER,
+        thresholds=PARTNER,
+    )
+    # 22 - 10 - 10 = 2 would give "other" away: one more cell is withheld with it.
+    assert by_sex.cells == {("female",): None, ("male",): 10, ("other",): None}
+    assert by_sex.totals == {(None,): None}
+
+
+def test_many_valued_tables_opt_out_of_the_known_total_rule() -> None:
+    table = protect(
+        name="by indicator",
+        dimensions=("indicator",),
+        counts={("a",): 10, ("b",): 10, ("c",): 2},
+        audience=Audience.PARTNER,
+        thresholds=PARTNER,
+        totals=False,
+        partition=False,
+    )
+    assert table.cells == {("a",): 10, ("b",): 10, ("c",): None}
