@@ -235,8 +235,11 @@ if (
 # Weekly alerts of unusual rises (safepath.insights.alerts): a week's count must reach
 # this minimum, as well as be improbable against its baseline, to raise an alert.
 SAFEPATH_ALERT_MIN_COUNT = env_int("SAFEPATH_ALERT_MIN_COUNT", 5)
-if SAFEPATH_ALERT_MIN_COUNT < 1:
-    raise ImproperlyConfigured("SAFEPATH_ALERT_MIN_COUNT must be at least 1")
+if SAFEPATH_ALERT_MIN_COUNT < SAFEPATH_STATS_PARTNER_MIN:
+    # An alert shows its week's count: never one the statistics would withhold.
+    raise ImproperlyConfigured(
+        "SAFEPATH_ALERT_MIN_COUNT must be at least SAFEPATH_STATS_PARTNER_MIN"
+    )
 
 # Rollups (safepath.insights.rollups): a change to a screening, case, assistance or
 # referral queues a refresh of the rollups on commit (at most one waiting at a time).

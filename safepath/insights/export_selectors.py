@@ -29,8 +29,11 @@ def access_export(*, actor: User, export_id: uuid.UUID | str) -> StatisticsExpor
 
 
 def downloadable(actor: User, export: StatisticsExport) -> bool:
-    """Ready, not expired, and the user may still export statistics."""
+    """Ready, not expired, and the user may still export statistics for the
+    organisation it was made for (a user moved elsewhere takes no file along)."""
     if export.status != StatisticsExportStatus.READY:
+        return False
+    if export.organisation_id != actor.organisation_id:
         return False
     if export.expires_at is None or export.expires_at <= timezone.now():
         return False

@@ -66,7 +66,7 @@ from safepath.accounts import policies
 from safepath.accounts.models import User
 from safepath.audit.events import record
 from safepath.core.geography import VOIVODESHIP_CODES
-from safepath.insights import releases
+from safepath.insights import ctdc, releases
 from safepath.insights.models import Rollup
 from safepath.insights.models.rollups import ALL, TOTAL_DIMENSION, Grain
 from safepath.insights.rollups.build import week_start
@@ -145,12 +145,17 @@ class PeriodError(ValueError):
     """A period that cannot be exported; the message says why, in the active language."""
 
 
+EARLIEST_YEAR = 2000
+
+
 def period(
     start: datetime.date | None, end: datetime.date | None, *, today: datetime.date | None = None
 ) -> tuple[datetime.date, datetime.date]:
     """The Monday of the first week and the Monday after the last: the weeks holding
     `start` and `end` and those between. Every week must be over; default: the last
     `DEFAULT_WEEKS` complete weeks. At most `MAX_WEEKS` weeks."""
+    if any(day is not None and day.year < EARLIEST_YEAR for day in (start, end)):
+        raise PeriodError(_("The period must start in 2000 or later."))
     this_week = week_start(today or timezone.localdate())
     last = week_start(end) if end is not None else this_week - WEEK
     first = week_start(start) if start is not None else last - (DEFAULT_WEEKS - 1) * WEEK
@@ -364,7 +369,10 @@ def write_hxl(
     """Write the HXL CSV of the weeks from Monday `first` to Monday `after` (exclusive;
     see `period`) to `handle` and return its report (counts only). Audited."""
     weeks = weeks_of(first, after)
-    counts = counts_by_breakdown(first=first, after=after, organisation_ids=organisations_of(actor))
+    with ctdc.snapshot():  # the breakdowns must count the same rollups (a refresh may commit)
+        counts = counts_by_breakdown(
+            first=first, after=after, organisation_ids=organisations_of(actor)
+        )
     label = f"{first.isoformat()}..{(after - WEEK).isoformat()}"
     tables = release_tables(actor=actor, counts=counts, weeks=weeks, label=label)
     outcome = figures(tables, weeks)

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
@@ -22,6 +23,7 @@ from safepath.insights.rollups.build import rebuild
 from safepath.referrals.models import Notification
 from safepath.screening.models import Screening
 from safepath.screening.services import Location, screening_create
+from tests.accounts.test_settings import _fresh_settings
 from tests.conftest import Cast
 from tests.factories import UserFactory
 
@@ -301,3 +303,15 @@ def test_a_minimum_set_in_the_settings_applies(cast: Cast, settings: Any) -> Non
     assert alerts.detect(WEEK).new == 0
     settings.SAFEPATH_ALERT_MIN_COUNT = 5
     assert alerts.detect(WEEK).new == 1
+
+
+def test_an_alert_minimum_under_the_statistics_minimum_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An alert shows its week's count, so it may never be one the statistics withhold.
+    monkeypatch.setenv("SAFEPATH_STATS_PARTNER_MIN", "5")
+    monkeypatch.setenv("SAFEPATH_ALERT_MIN_COUNT", "4")
+    with pytest.raises(ImproperlyConfigured, match="SAFEPATH_ALERT_MIN_COUNT"):
+        _fresh_settings(monkeypatch, {})
+    monkeypatch.setenv("SAFEPATH_ALERT_MIN_COUNT", "5")
+    assert _fresh_settings(monkeypatch, {}).SAFEPATH_ALERT_MIN_COUNT == 5

@@ -294,6 +294,22 @@ def test_another_user_gets_404_and_nothing_is_written_for_them(
     assert StatisticsExport.objects.count() == 1
 
 
+def test_a_requester_moved_to_another_organisation_cannot_download_it(
+    cast: Cast, cases: None, login: Any
+) -> None:
+    client = login(cast.analyst)
+    _ask(client, kind="ctdc_global", k="3")
+    _work()
+    export = StatisticsExport.objects.get()
+    assert _download(client, export).status_code == 200
+    cast.analyst.organisation = cast.org_b
+    cast.analyst.team = None
+    cast.analyst.save()
+    before = AuditEvent.objects.filter(action="insights.export_downloaded").count()
+    assert _download(client, export).status_code == 404
+    assert AuditEvent.objects.filter(action="insights.export_downloaded").count() == before
+
+
 def test_roles_without_insights_export_get_404_and_nothing_is_written(
     cast: Cast, login: Any
 ) -> None:
