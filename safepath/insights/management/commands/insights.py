@@ -231,25 +231,13 @@ class Command(BaseCommand):
             trends_pdf.report_month(first, timezone.localdate())
         except ValueError as exc:
             raise CommandError(f"--month {month}: {exc}", returncode=BAD_INPUT) from exc
-        if output.is_dir():
-            raise CommandError(f"{output}: is a directory", returncode=BAD_INPUT)
-        try:
-            descriptor, partial = tempfile.mkstemp(
-                dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
-            )
-        except OSError as exc:
-            raise CommandError(
-                f"{output}: cannot write there ({exc.strerror})", returncode=BAD_INPUT
-            ) from exc
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(
-                    trends_pdf.build_trends_pdf(actor=None, month=first, language=language)
-                )
-            os.replace(partial, output)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        _write_file(
+            output,
+            lambda handle: handle.write(
+                trends_pdf.build_trends_pdf(actor=None, month=first, language=language)
+            ),
+            binary=True,
+        )
         self.stdout.write(
             json.dumps({"month": f"{first:%Y-%m}", "language": language, "output": str(output)})
         )
@@ -304,9 +292,15 @@ class Command(BaseCommand):
 
 
 def _write_csv(output: Path, write: Callable[[TextIO], dict[str, Any]]) -> dict[str, Any]:
-    """Write a CSV through `write` under a temporary name next to `output` (mode 0600,
+    """Write a CSV through `write` (see `_write_file`); returns its report."""
+    return _write_file(output, write)
+
+
+def _write_file[T](output: Path, write: Callable[[Any], T], *, binary: bool = False) -> T:
+    """Write through `write` under a temporary name next to `output` (mode 0600,
     `mkstemp`'s), renamed to `output` once complete: a failure leaves nothing behind.
-    Exit status 2 when `output` cannot be written there."""
+    Text is UTF-8 with newlines as written. Exit status 2 when `output` cannot be
+    written there."""
     if output.is_dir():
         raise CommandError(f"{output}: is a directory", returncode=BAD_INPUT)
     try:
@@ -318,10 +312,14 @@ def _write_csv(output: Path, write: Callable[[TextIO], dict[str, Any]]) -> dict[
             f"{output}: cannot write there ({exc.strerror})", returncode=BAD_INPUT
         ) from exc
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            report = write(handle)
+        if binary:
+            with os.fdopen(descriptor, "wb") as handle:
+                result = write(handle)
+        else:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                result = write(handle)
         os.replace(partial, output)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-    return report
+    return result
