@@ -32,7 +32,7 @@ How safepath's codes become CTDC's (docs/insights.md, "CTDC export"):
 
 import csv
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, TextIO
@@ -431,6 +431,38 @@ def write_ctdc(
     PostgreSQL a repeatable-read transaction), so that the second pass sees the rows
     the plan was made from; only counts and one small profile per case are held in
     memory. Audited once written, with counts and k only."""
+    return write_k_anonymised(
+        handle,
+        actor=actor,
+        k=k,
+        max_suppression=max_suppression,
+        columns=COLUMNS,
+        rows=_rows,
+        action="insights.ctdc_exported",
+        target="ctdc",
+        via=via,
+    )
+
+
+type RowWriter = Callable[
+    ["QuerySet[Case]", dict[int, Profile], k_anonymity.Plan], Iterator[list[str]]
+]
+
+
+def write_k_anonymised(
+    handle: TextIO,
+    *,
+    actor: User | None,
+    k: int,
+    max_suppression: float,
+    columns: Sequence[str],
+    rows: RowWriter,
+    action: str,
+    target: str,
+    via: str,
+) -> dict[str, Any]:
+    """The two passes every record-level CTDC file takes (profiles, plan, rows) in one
+    snapshot, streamed to `handle`, then the audit event `action` with counts and k."""
     k_anonymity.check_parameters(k, max_suppression)
     with snapshot():
         cases = cases_for(actor)
@@ -439,9 +471,9 @@ def write_ctdc(
             (known.qi for known in profiles.values()), k=k, max_suppression=max_suppression
         )
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         written = 0
-        for line in _rows(cases, profiles, decided):
+        for line in rows(cases, profiles, decided):
             writer.writerow(line)
             written += 1
     report = decided.report
@@ -449,7 +481,7 @@ def write_ctdc(
     record(
         actor=actor,
         username=COMMAND_LINE,
-        action="insights.ctdc_exported",
+        action=action,
         object_type="case",
         detail={
             "count": {
@@ -459,7 +491,7 @@ def write_ctdc(
                 "k": k,
             },
             "via": via,
-            "target": "ctdc",
+            "target": target,
         },
     )
     return report

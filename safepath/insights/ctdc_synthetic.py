@@ -40,14 +40,12 @@ are folded into v2's):
   `…Other`: as in the CTDC export; no relationship recorded leaves all four empty.
 """
 
-import csv
 from collections.abc import Iterator
 from typing import Any, Final, TextIO
 
 from django.db.models import QuerySet
 
 from safepath.accounts.models import User
-from safepath.audit.events import record
 from safepath.cases.models import Case
 from safepath.insights import ctdc, k_anonymity
 
@@ -168,35 +166,14 @@ def write_synthetic_v2(
     when `actor` is None: the administrator's command line) to `handle`, and return the
     report of `k_anonymity.plan`. Two passes inside one snapshot, streaming, as
     `ctdc.write_ctdc`. Audited once written, with counts and k only."""
-    k_anonymity.check_parameters(k, max_suppression)
-    with ctdc.snapshot():
-        cases = ctdc.cases_for(actor)
-        profiles = ctdc.profiles_of(cases)
-        decided = k_anonymity.plan(
-            (known.qi for known in profiles.values()), k=k, max_suppression=max_suppression
-        )
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        written = 0
-        for line in _rows(cases, profiles, decided):
-            writer.writerow(line)
-            written += 1
-    report = decided.report
-    report["written"] = written
-    record(
+    return ctdc.write_k_anonymised(
+        handle,
         actor=actor,
-        username=ctdc.COMMAND_LINE,
+        k=k,
+        max_suppression=max_suppression,
+        columns=COLUMNS,
+        rows=_rows,
         action="insights.ctdc_synthetic_exported",
-        object_type="case",
-        detail={
-            "count": {
-                "records": report["records"],
-                "published": written,
-                "suppressed": report["suppressed"],
-                "k": k,
-            },
-            "via": via,
-            "target": "ctdc_synthetic_v2",
-        },
+        target="ctdc_synthetic_v2",
+        via=via,
     )
-    return report
