@@ -74,28 +74,37 @@ def _update[M: Model](model: type[M], objects: Sequence[M], field: str) -> None:
     model._default_manager.bulk_update(objects, [field], batch_size=BATCH)
 
 
+def _earlier(moment: datetime.datetime, delta: datetime.timedelta) -> datetime.datetime:
+    """`moment` moved back by whole days on Warsaw's clock: the same time of day, so
+    a record made late in the evening in winter does not land on the next day when
+    moved into summer time (aware arithmetic in one zone keeps the wall clock)."""
+    return timezone.localtime(moment) - delta
+
+
 def spread_demo_records(rng: random.Random) -> int:
     """Move each demo person's records back by the same number of days; an anonymous
     screening by its own. Answers how many records moved."""
     people = {person.pk: person for person in Person.objects.order_by("pk")}
     shift = {pk: datetime.timedelta(days=_days_ago(rng)) for pk in people}
     for pk, person in people.items():
-        person.created_at -= shift[pk]
+        person.created_at = _earlier(person.created_at, shift[pk])
     _update(Person, list(people.values()), "created_at")
     screenings = list(Screening.objects.order_by("pk"))
     for screening in screenings:
         if screening.person_id is None:
-            screening.created_at -= datetime.timedelta(days=_days_ago(rng, earliest=1))
+            screening.created_at = _earlier(
+                screening.created_at, datetime.timedelta(days=_days_ago(rng, earliest=1))
+            )
         else:
-            screening.created_at -= shift[screening.person_id]
+            screening.created_at = _earlier(screening.created_at, shift[screening.person_id])
     _update(Screening, screenings, "created_at")
     cases = list(Case.objects.order_by("pk"))
     for case in cases:
-        case.created_at -= shift[case.person_id]
+        case.created_at = _earlier(case.created_at, shift[case.person_id])
     _update(Case, cases, "created_at")
     referrals = list(Referral.objects.order_by("pk"))
     for referral in referrals:
-        referral.created_at -= shift[referral.person_id]
+        referral.created_at = _earlier(referral.created_at, shift[referral.person_id])
     _update(Referral, referrals, "created_at")
     moved = len(screenings) + len(cases) + len(referrals)
     given = list(Assistance.objects.order_by("pk"))

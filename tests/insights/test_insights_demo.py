@@ -4,6 +4,7 @@ for the alerts to find, and the rollups built."""
 
 import datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -104,3 +105,14 @@ def test_a_demo_without_people_adds_no_screening_and_no_rollup(db: None) -> None
     assert not Screening.objects.exists()
     assert not Rollup.objects.exists()
     assert not RollupState.objects.exists()
+
+
+def test_records_moved_into_summer_time_keep_their_day() -> None:
+    # A record made at 23:30 in Warsaw in winter (22:30 UTC) and moved back 60 days
+    # into summer time stays at 23:30 on the 60th day before, not 00:30 the day after
+    # (the demo run late one evening once put assistance two days before its case).
+    warsaw = ZoneInfo("Europe/Warsaw")
+    late = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=warsaw)
+    moved = history._earlier(late.astimezone(datetime.UTC), datetime.timedelta(days=60))
+    assert timezone.localtime(moved).date() == datetime.date(2026, 10, 1)
+    assert timezone.localtime(moved).time() == datetime.time(23, 30)
