@@ -22,7 +22,6 @@ See bench/README.md for how to read them.
 
 import argparse
 import asyncio
-import datetime
 import io
 import json
 import logging
@@ -44,6 +43,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg
+from django.utils import timezone
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +170,7 @@ def seed(*, people: int, clients: int, sample: int) -> Fixture:
     fakers = {"uk": Faker("uk_UA"), "pl": Faker("pl_PL")}
     fakers["uk"].seed_instance(2022)
     fakers["pl"].seed_instance(2023)
-    today = datetime.date.today()
+    today = timezone.localdate()
     codes: set[str] = set()
     batch: list[Person] = []
     created = 0

@@ -19,6 +19,7 @@ from typing import Final
 
 from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -100,8 +101,8 @@ def row(case: Case, *, identity: bool, may_see_person: bool) -> list[Cell]:
         case.get_status_display(),
         case.get_risk_level_display(),
         case.get_trafficking_status_display(),
-        case.created_at.date(),
-        case.closed_at.date() if case.closed_at else None,
+        timezone.localdate(case.created_at),
+        timezone.localdate(case.closed_at) if case.closed_at else None,
         _yes_no(case.is_child),
         _yes_no(bool(person.child_status)),
         int(getattr(case, "open_tasks", 0)),

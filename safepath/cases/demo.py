@@ -94,7 +94,7 @@ def _opener(screening: Screening, author: User) -> User | None:
 
 def create_cases(*, screenings: list[Screening], seed: int = 2022) -> list[Case]:
     rng = random.Random(seed)
-    today = datetime.date.today()
+    today = timezone.localdate()
     cases: list[Case] = []
     for screening in screenings:
         if screening.person is None or screening.created_by is None:

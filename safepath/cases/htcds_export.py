@@ -20,6 +20,7 @@ from typing import Final
 
 import pycountry
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from safepath.accounts import policies
 from safepath.accounts.models import User
@@ -74,8 +75,8 @@ def _row(case: Case, *, identity: bool) -> list[str]:
         case.relationship_to_trafficker,
         case.status,
         case.owner.get_username(),
-        case.created_at.date().isoformat(),
-        case.closed_at.date().isoformat() if case.closed_at else "",
+        timezone.localdate(case.created_at).isoformat(),
+        timezone.localdate(case.closed_at).isoformat() if case.closed_at else "",
     ]
     if identity:
         row += [

@@ -10,6 +10,7 @@ import datetime
 import random
 from collections.abc import Sequence
 
+from django.utils import timezone
 from faker import Faker
 
 from safepath.accounts.models import Team, User
@@ -100,7 +101,7 @@ def create_people(
     fakers = {"uk": Faker("uk_UA"), "pl": Faker("pl_PL")}
     fakers["uk"].seed_instance(seed)
     fakers["pl"].seed_instance(seed + 1)
-    today = datetime.date.today()
+    today = timezone.localdate()
     people = []
     for _ in range(count):
         actor, team = rng.choice(actors)

@@ -1,9 +1,10 @@
 """Synthetic screenings for the demo: some of the demo people screened with their
 consent, and anonymous screenings at the border, in shelters and on the info line."""
 
-import datetime
 import random
 from collections.abc import Sequence
+
+from django.utils import timezone
 
 from safepath.accounts.models import User
 from safepath.people.models import AgeBand, ConsentMethod, Person
@@ -51,7 +52,7 @@ def _screen(
         factors=factors,
         needs=needs,
         consent=(
-            ConsentGiven(ConsentMethod.ORAL_WITNESSED, datetime.date.today())
+            ConsentGiven(ConsentMethod.ORAL_WITNESSED, timezone.localdate())
             if person is not None
             else None
         ),

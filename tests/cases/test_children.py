@@ -5,6 +5,7 @@ recorded, and best-interests assessment and determination are approvals."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from safepath.cases.models import Case, CaseTask
 from safepath.cases.services import CaseInvalid, case_open, case_update
@@ -49,7 +50,7 @@ def test_a_childs_case_tracks_the_required_notifications(cast: Cast, child_case:
     for task in tasks.values():
         assert task.required
         assert task.assignee == cast.caseworker_a
-        assert task.due_on == datetime.date.today() + datetime.timedelta(days=1)
+        assert task.due_on == timezone.localdate() + datetime.timedelta(days=1)
 
 
 def test_a_childs_case_cannot_close_while_a_notification_is_open(

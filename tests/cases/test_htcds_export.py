@@ -3,6 +3,7 @@ cases in reach, identity only for roles that may see it and after a re-authentic
 and every export audited."""
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -52,6 +53,15 @@ def test_the_export_uses_htcds_names_and_values(cast: Cast, case_a: Case, login:
     assert not any("Oksana" in value or "Melnyk" in value for value in row.values())
     event = AuditEvent.objects.get(action="case.exported")
     assert event.detail == {"count": 1, "via": "web", "target": "htcds", "fields": []}
+
+
+def test_dates_are_warsaw_days(cast: Cast, case_a: Case, login: Any) -> None:
+    # Opened at 00:30 in Warsaw on 16 January, which is still the 15th in UTC.
+    Case.objects.filter(pk=case_a.pk).update(
+        created_at=datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    )
+    row = _csv(login(cast.caseworker_a).get(URL))[0]
+    assert row["safepath_opened_on"] == "2026-01-16"
 
 
 def test_identity_needs_the_role_and_a_fresh_password(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from safepath.accounts.models import User
 from safepath.accounts.services import token_issue
@@ -23,8 +24,8 @@ from safepath.cases.workflow_services import (
 from safepath.core.exceptions import NotAllowed
 from tests.conftest import Cast
 
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
-NEXT_WEEK = datetime.date.today() + datetime.timedelta(days=7)
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
 
 
 def _headers(user: User) -> dict[str, str]:

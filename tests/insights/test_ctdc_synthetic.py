@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from safepath.audit.models import AuditEvent
 from safepath.cases.models import Case
@@ -194,7 +195,7 @@ def test_safepaths_codes_fold_into_the_v2_columns(cast: Cast, tmp_path: Path) ->
     assert report["generalised"] == []
     assert len(rows) == 2
     assert rows[0] == rows[1]
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert {name: value for name, value in rows[0].items() if value} == {
         "yearOfRegistration": str(year),
         "gender": "Woman",
@@ -225,7 +226,7 @@ def test_nothing_recorded_leaves_every_column_but_the_quasi_identifiers_empty(
     _export(output, "--k", "2", "--max-suppression", "0")
     _columns, rows = _read(output)
     assert {name: value for name, value in rows[0].items() if value} == {
-        "yearOfRegistration": str(datetime.date.today().year),
+        "yearOfRegistration": str(timezone.localdate().year),
         "gender": "Man",
         "citizenship": "BLR",
     }

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.utils import timezone
 
 from safepath.audit.models import AuditEvent
 from safepath.people import models, services
@@ -116,7 +117,7 @@ def test_who_may_not_create_people_creates_none(cast: Cast) -> None:
 def test_consent_for_a_person_out_of_scope_is_refused(cast: Cast) -> None:
     people = services.person_create_many(actor=cast.caseworker_a, data=DATA, via="xlsform")
     decision = services.ConsentDecision(
-        person=people[0], method="written", date=datetime.date.today()
+        person=people[0], method="written", date=timezone.localdate()
     )
     with pytest.raises(PermissionDenied):
         services.consent_record_many(

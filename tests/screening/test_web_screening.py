@@ -2,12 +2,12 @@
 and child paths, "don't know", drafts that survive leaving, the result page, and who may
 do what (a draft is its author's; everyone else gets 404 and nothing is written)."""
 
-import datetime
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from safepath.accounts.models import User
 from safepath.audit.models import AuditEvent
@@ -375,7 +375,7 @@ def test_a_consent_withdrawn_before_saving_keeps_the_draft_and_says_why(
         purpose="data_processing",
         given=False,
         method="written",
-        date=datetime.date.today(),
+        date=timezone.localdate(),
     )
     response = client.post(_step(draft, "review"), {})
     assert response.status_code == 200
