@@ -71,9 +71,15 @@ def parameters_for(
         raise InvalidParameters("kind", _("Choose one of the exports listed."))
     if kind in CTDC_KINDS:
         k = k_anonymity.DEFAULT_K if k is None else k
-        if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= MAX_K:
+        # A record-level file is no safer than the partner tables: k is never
+        # below the partner minimum cell size (the command line, run by an
+        # operator, still takes k from 2).
+        least = settings.SAFEPATH_STATS_PARTNER_MIN
+        if isinstance(k, bool) or not isinstance(k, int) or not least <= k <= MAX_K:
             raise InvalidParameters(
-                "k", _("k must be a whole number from 2 to %(most)d.") % {"most": MAX_K}
+                "k",
+                _("k must be a whole number from %(least)d to %(most)d.")
+                % {"least": least, "most": MAX_K},
             )
         return {"k": k, "max_suppression": k_anonymity.DEFAULT_MAX_SUPPRESSION}
     if kind == StatisticsExportKind.HXL_WEEKLY:

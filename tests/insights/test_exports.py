@@ -52,9 +52,9 @@ def private_dir(settings: Settings, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cases(cast: Cast) -> None:
-    """Three cases of organisation A (the same profile, so k = 3 publishes them) and
-    one of organisation B."""
-    for n in range(3):
+    """Five cases of organisation A (the same profile, so k = 5, the least the web
+    takes, publishes them) and one of organisation B."""
+    for n in range(5):
         _case(cast, birth=datetime.date(1990, 3, 1), exploited_in="POL", name=f"Anna{n}")
     actor = cast.caseworker_b
     from safepath.cases.services import case_open
@@ -108,14 +108,14 @@ def test_an_analyst_asks_for_the_ctdc_dataset_and_downloads_it(
     cast: Cast, cases: None, login: Any, private_dir: Path
 ) -> None:
     client = login(cast.analyst)
-    response = _ask(client, kind="ctdc_global", k="3")
+    response = _ask(client, kind="ctdc_global", k="5")
     export = StatisticsExport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{EXPORTS}{export.public_id}/"
     assert (export.kind, export.status, export.parameters) == (
         "ctdc_global",
         Status.QUEUED,
-        {"k": 3, "max_suppression": 0.05},
+        {"k": 5, "max_suppression": 0.05},
     )
     assert export.created_by == cast.analyst
     page = client.get(response["Location"]).content.decode()
@@ -134,7 +134,7 @@ def test_an_analyst_asks_for_the_ctdc_dataset_and_downloads_it(
     assert export.status == Status.READY
     assert export.expires_at == export.finished_at + datetime.timedelta(days=7)  # type: ignore[operator]
     # The cases the analyst may see: organisation A's three, not B's.
-    assert (export.report["records"], export.report["written"]) == (3, 3)
+    assert (export.report["records"], export.report["written"]) == (5, 5)
     sealed = export_services.sealed_path(export)
     assert sealed.parent == private_dir / "insights-exports"
     assert b"yearOfRegistration" not in sealed.read_bytes()  # encrypted at rest
@@ -154,7 +154,7 @@ def test_an_analyst_asks_for_the_ctdc_dataset_and_downloads_it(
     assert "no-store" in download["Cache-Control"]
     rows = _csv(download.content)
     assert rows[0] == list(ctdc.COLUMNS)
-    assert len(rows) == 4
+    assert len(rows) == 6
     assert "Anna" not in download.content.decode()
     exported = AuditEvent.objects.get(action="insights.ctdc_exported")
     assert exported.actor_id == cast.analyst.pk
@@ -164,13 +164,13 @@ def test_an_analyst_asks_for_the_ctdc_dataset_and_downloads_it(
 
 def test_the_codebook_v2_columns_in_the_background(cast: Cast, cases: None, login: Any) -> None:
     client = login(cast.analyst)
-    _ask(client, kind="ctdc_synthetic_v2", k="2")
+    _ask(client, kind="ctdc_synthetic_v2", k="5")
     _work()
     export = StatisticsExport.objects.get()
     rows = _csv(_download(client, export).content)
     assert rows[0] == list(ctdc_synthetic.COLUMNS)
-    assert len(rows) == 4
-    assert export.report["k"] == 2
+    assert len(rows) == 6
+    assert export.report["k"] == 5
     assert _audit("insights.ctdc_synthetic_exported") == 1
 
 
@@ -229,7 +229,7 @@ def test_a_user_who_may_no_longer_export_gets_a_failed_export(
 
 
 def test_a_task_delivered_twice_builds_once(cast: Cast, cases: None, login: Any) -> None:
-    _ask(login(cast.analyst), kind="ctdc_global", k="3")
+    _ask(login(cast.analyst), kind="ctdc_global", k="5")
     export = StatisticsExport.objects.get()
     export_tasks.build_statistics_export.call(export.pk)
     export_tasks.build_statistics_export.call(export.pk)
@@ -239,7 +239,7 @@ def test_a_task_delivered_twice_builds_once(cast: Cast, cases: None, login: Any)
 
 def test_an_expired_export_is_404_and_purged(cast: Cast, cases: None, login: Any) -> None:
     client = login(cast.analyst)
-    _ask(client, kind="ctdc_global", k="3")
+    _ask(client, kind="ctdc_global", k="5")
     _work()
     export = StatisticsExport.objects.get()
     path = export_services.sealed_path(export)
@@ -256,7 +256,7 @@ def test_an_expired_export_is_404_and_purged(cast: Cast, cases: None, login: Any
 
 
 def test_the_purge_command_deletes_expired_files_only(cast: Cast, cases: None, login: Any) -> None:
-    _ask(login(cast.analyst), kind="ctdc_global", k="3")
+    _ask(login(cast.analyst), kind="ctdc_global", k="5")
     _work()
     export = StatisticsExport.objects.get()
     out = io.StringIO()
@@ -278,7 +278,7 @@ def test_the_purge_command_deletes_expired_files_only(cast: Cast, cases: None, l
 def test_another_user_gets_404_and_nothing_is_written_for_them(
     cast: Cast, cases: None, login: Any
 ) -> None:
-    _ask(login(cast.analyst), kind="ctdc_global", k="3")
+    _ask(login(cast.analyst), kind="ctdc_global", k="5")
     _work()
     export = StatisticsExport.objects.get()
     watched = AuditEvent.objects.filter(action__in=ACTIONS)
@@ -298,7 +298,7 @@ def test_a_requester_moved_to_another_organisation_cannot_download_it(
     cast: Cast, cases: None, login: Any
 ) -> None:
     client = login(cast.analyst)
-    _ask(client, kind="ctdc_global", k="3")
+    _ask(client, kind="ctdc_global", k="5")
     _work()
     export = StatisticsExport.objects.get()
     assert _download(client, export).status_code == 200
@@ -363,8 +363,8 @@ def _this_week() -> datetime.date:
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"kind": "ctdc_global", "k": "1"}, "k", "k must be a whole number from 2 to 1000."),
-        ({"kind": "ctdc_synthetic_v2", "k": "0"}, "k", "k must be a whole number from 2 to 1000."),
+        ({"kind": "ctdc_global", "k": "4"}, "k", "k must be a whole number from 5 to 1000."),
+        ({"kind": "ctdc_synthetic_v2", "k": "0"}, "k", "k must be a whole number from 5 to 1000."),
         ({"kind": "ctdc_global", "k": "many"}, "k", "Enter a whole number."),
         (
             {"kind": "everything"},
