@@ -9,8 +9,9 @@ period before.
 Two doors, as docs/insights.md says:
 
 - **On screen** (`screen_panel`, `headlines`): the figures of the viewer's own reach
-  through `safe_stats.protect` with the internal thresholds and no strata (the viewer
-  may read these records one by one anyway), not logged.
+  through `safe_stats.protect` with the internal thresholds, not logged; no strata for
+  viewers who may read these records one by one anyway, the strata of downloads for
+  those who may not (administrators, who see every organisation: `stratified_screen`).
 - **Downloads** (`release_panel`): `releases.safe_table` for partners, stratified by
   month, voivodeship and population (`queries.stratified`), over every organisation the
   actor may see (the organisation filter never applies), logged and audited. The
@@ -40,7 +41,7 @@ from safepath.cases.vocabularies import (
 )
 from safepath.core.geography import VOIVODESHIP_CODES, country_name, voivodeship_name
 from safepath.insights import charts, releases
-from safepath.insights.models.rollups import ALL
+from safepath.insights.models.rollups import ALL, TOTAL_DIMENSION
 from safepath.insights.rollups import queries
 from safepath.insights.rollups.build import month_start, period_end, week_start
 from safepath.insights.rollups.facts import UNKNOWN
@@ -360,6 +361,44 @@ def internal_minimum() -> int:
     return releases.thresholds_for(Audience.INTERNAL).minimum
 
 
+def stratified_screen(actor: "User") -> bool:
+    """Whether the actor's screen is protected with the strata of downloads: those who
+    see every organisation's figures (administrators) cannot read the records behind
+    them, so changing filters must not let them difference a small group."""
+    return sees_every_organisation(actor)
+
+
+type Counts = dict[tuple[str, ...], int]
+"""Counts keyed by a value of the table's dimension, then one value per stratum."""
+
+
+def _counts(
+    measure: str, dimension: str, filters: Filters, *, stratified: bool
+) -> tuple[tuple[str, ...], Counts]:
+    """(the strata, the counts) of `measure` by `dimension`: by value alone, or by value
+    and the month, voivodeship and population strata (`queries.stratified`). The
+    rollups' empty voivodeship or population ("not known") is counted under UNKNOWN."""
+    if not stratified:
+        plain = _normalised(dimension, queries.breakdown(measure, dimension, filters))
+        return (), {(value,): n for value, n in plain.items()}
+    strata, raw = queries.stratified(measure, dimension, filters)
+    counts: Counts = {}
+    for key, n in raw.items():
+        value = key[0]
+        if dimension in ("voivodeship", "population"):
+            value = value or UNKNOWN
+        full = (value, *key[1:])
+        counts[full] = counts.get(full, 0) + n
+    return strata, counts
+
+
+def _by_value(counts: Counts) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for key, n in counts.items():
+        result[key[0]] = result.get(key[0], 0) + n
+    return result
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     value: str
@@ -401,7 +440,12 @@ class PanelFigures:
 
 
 def _protect(
-    name: str, dimension: str, counts: dict[str, int], order: Sequence[str], totals: bool
+    name: str,
+    dimension: str,
+    counts: Counts,
+    order: Sequence[str],
+    totals: bool,
+    strata: tuple[str, ...] = (),
 ) -> tuple[dict[str, int | None], int | None, int]:
     """Screen figures: (value → figure or None, total or None, the minimum).
 
@@ -411,16 +455,18 @@ def _protect(
     records themselves, so "none" and "fewer than the minimum" need not look alike
     there (downloads list every value, see `release_panel`)."""
     thresholds = releases.thresholds_for(Audience.INTERNAL)
-    levels = [value for value in order if counts.get(value)]
-    levels += sorted(value for value, n in counts.items() if n and value not in levels)
+    by_value = _by_value(counts)
+    levels = [value for value in order if by_value.get(value)]
+    levels += sorted(value for value, n in by_value.items() if n and value not in levels)
     if not levels:
         return {}, None, thresholds.minimum
     table = protect(
         name=name,
         dimensions=(dimension,),
-        counts={(value,): n for value, n in counts.items() if n},
+        counts={key: n for key, n in counts.items() if n},
         audience=Audience.INTERNAL,
         thresholds=thresholds,
+        strata=strata,
         levels={dimension: levels},
         totals=totals,
         partition=totals,  # a many-valued breakdown has neither a total nor a partition
@@ -429,16 +475,12 @@ def _protect(
     return figures, table.totals.get((None,)) if totals else None, thresholds.minimum
 
 
-def screen_panel(panel: Panel, filters: Filters) -> PanelFigures:
+def screen_panel(panel: Panel, filters: Filters, *, stratified: bool = False) -> PanelFigures:
     """The panel's figures for the screen: this period and the one before, each
-    protected with the internal thresholds."""
+    protected with the internal thresholds (and the strata, if `stratified`)."""
     before = filters.previous()
-    current = _normalised(
-        panel.dimension, queries.breakdown(panel.measure, panel.dimension, filters)
-    )
-    previous = _normalised(
-        panel.dimension, queries.breakdown(panel.measure, panel.dimension, before)
-    )
+    strata, current = _counts(panel.measure, panel.dimension, filters, stratified=stratified)
+    _strata, previous = _counts(panel.measure, panel.dimension, before, stratified=stratified)
     name = labeller(panel.dimension)
     if panel.over_time:
         now_levels = periods(panel.dimension, filters)
@@ -446,13 +488,19 @@ def screen_panel(panel: Panel, filters: Filters) -> PanelFigures:
     else:
         now_levels = vocabulary(panel.dimension, filters)
         if panel.open_ended:
-            seen = {value for value, n in (*current.items(), *previous.items()) if n}
+            seen = {
+                value
+                for value, n in (*_by_value(current).items(), *_by_value(previous).items())
+                if n
+            }
             now_levels = [value for value in now_levels if value in seen]
             now_levels += sorted(seen - set(now_levels))
         then_levels = now_levels
     totals = not panel.multi
-    now, total, minimum = _protect(panel.code, panel.dimension, current, now_levels, totals)
-    then, previous_total, _ = _protect(panel.code, panel.dimension, previous, then_levels, totals)
+    now, total, minimum = _protect(panel.code, panel.dimension, current, now_levels, totals, strata)
+    then, previous_total, _ = _protect(
+        panel.code, panel.dimension, previous, then_levels, totals, strata
+    )
     rows: list[Row] = []
     for index, value in enumerate(now_levels):
         earlier = then_levels[index] if index < len(then_levels) else None
@@ -499,13 +547,25 @@ class Headline:
         return round(100 * change / self.previous)
 
 
-def headlines(filters: Filters) -> list[Headline]:
-    """The total of each measure, this period and the one before (two queries each)."""
-    before = filters.previous()
-    now = {measure: queries.total(measure, filters) for measure in MEASURES}
-    then = {measure: queries.total(measure, before) for measure in MEASURES}
-    now_figures, _total, _minimum = _protect("headlines", "measure", now, list(MEASURES), False)
-    then_figures, _total, _minimum = _protect("headlines", "measure", then, list(MEASURES), False)
+def _totals(filters: Filters, *, stratified: bool) -> tuple[tuple[str, ...], Counts]:
+    """Each measure's total, keyed by the measure (then the strata, if `stratified`)."""
+    strata: tuple[str, ...] = ()
+    counts: Counts = {}
+    for measure in MEASURES:
+        strata, by_total = _counts(measure, TOTAL_DIMENSION, filters, stratified=stratified)
+        for key, n in by_total.items():
+            counts[(measure, *key[1:])] = n
+    return strata, counts
+
+
+def headlines(filters: Filters, *, stratified: bool = False) -> list[Headline]:
+    """The total of each measure, this period and the one before (two queries each),
+    protected as `screen_panel`'s figures are."""
+    strata, now = _totals(filters, stratified=stratified)
+    _strata, then = _totals(filters.previous(), stratified=stratified)
+    order = list(MEASURES)
+    now_figures, _total, _minimum = _protect("headlines", "measure", now, order, False, strata)
+    then_figures, _total, _minimum = _protect("headlines", "measure", then, order, False, strata)
     return [
         Headline(
             measure=measure,
@@ -539,14 +599,7 @@ def release_name(panel: Panel, filters: Filters) -> str:
 def release_panel(actor: "User", panel: Panel, filters: Filters) -> SafeTable:
     """The panel's table for partners: stratified, thresholded, logged and audited."""
     shared = release_filters(actor, filters)
-    strata, raw = queries.stratified(panel.measure, panel.dimension, shared)
-    counts: dict[tuple[str, ...], int] = {}
-    for key, n in raw.items():
-        value = key[0]
-        if panel.dimension in ("voivodeship", "population"):
-            value = value or UNKNOWN
-        full = (value, *key[1:])
-        counts[full] = counts.get(full, 0) + n
+    strata, counts = _counts(panel.measure, panel.dimension, shared, stratified=True)
     return releases.safe_table(
         actor=actor,
         name=release_name(panel, filters),

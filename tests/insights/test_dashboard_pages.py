@@ -168,6 +168,31 @@ def test_an_administrator_sees_every_organisation_or_the_one_chosen(cast: Cast, 
     assert 'name="organisation"' in chosen.content.decode()
 
 
+def test_an_administrators_screen_is_stratified_so_filters_reveal_no_small_group(
+    cast: Cast, login: Any
+) -> None:
+    # 6 screenings in Mazowieckie and 3 in Lubelskie. Without strata, 9 and the
+    # Mazowieckie filter's 6 would give away the 3: administrators do not read the
+    # records, so their screen withholds every figure a voivodeship takes under 5.
+    _screenings(cast.caseworker_a, 6, voivodeship="14")
+    _screenings(cast.caseworker_a, 3, voivodeship="06")
+    rebuild()
+    admin = login(cast.admin)
+    everywhere = admin.get(SITE_PANEL)
+    assert _row(everywhere, "border_crossing") == (None, None)
+    assert _headline(admin.get(DASHBOARD), "screenings") == (None, None)
+    assert _row(admin.get(SITE_PANEL, {"voivodeship": "14"}), "border_crossing") == (6, None)
+    assert "voivodeship or population would take it under" in everywhere.content.decode()
+    # The analyst may read these records one by one: no strata on their screen.
+    analyst = login(cast.analyst)
+    assert _row(analyst.get(SITE_PANEL), "border_crossing") == (9, None)
+    assert _headline(analyst.get(DASHBOARD), "screenings") == (9, None)
+    assert "voivodeship or population would take it under" not in (
+        analyst.get(SITE_PANEL).content.decode()
+    )
+    assert _nothing_released()
+
+
 def test_an_unknown_panel_or_format_is_404(cast: Cast, login: Any) -> None:
     client = login(cast.analyst)
     assert client.get("/en/app/insights/screenings-by-name/").status_code == 404

@@ -96,6 +96,7 @@ def _common(request: AuthedRequest, form: DashboardFilterForm, filters: Filters)
         "minimum": dashboards.internal_minimum(),
         "partner_minimum": releases.thresholds_for(Audience.PARTNER).minimum,
         "every_organisation": dashboards.sees_every_organisation(request.user),
+        "stratified": dashboards.stratified_screen(request.user),
         "organisation_chosen": bool(request.GET.get("organisation")),
     }
 
@@ -108,10 +109,12 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if filters is None:
         return _refused(request, form)
     context = _common(request, form, filters)
-    context["headlines"] = dashboards.headlines(filters)
+    stratified = dashboards.stratified_screen(request.user)
+    context["headlines"] = dashboards.headlines(filters, stratified=stratified)
     context["alerts"] = alert_selectors.open_alerts(request.user)
     context["panels"] = [
-        _shown(dashboards.screen_panel(panel, filters)) for panel in dashboards.PANELS
+        _shown(dashboards.screen_panel(panel, filters, stratified=stratified))
+        for panel in dashboards.PANELS
     ]
     return render(request, "insights/dashboard.html", context)
 
@@ -132,7 +135,11 @@ def panel(request: AuthedRequest, panel: str) -> HttpResponse:
     if filters is None:
         return _refused(request, form)
     context = _common(request, form, filters)
-    context["shown"] = _shown(dashboards.screen_panel(chosen, filters))
+    context["shown"] = _shown(
+        dashboards.screen_panel(
+            chosen, filters, stratified=dashboards.stratified_screen(request.user)
+        )
+    )
     return render(request, "insights/panel.html", context)
 
 
