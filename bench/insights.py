@@ -372,7 +372,8 @@ def seed_records(*, screenings: int, cases: int, seed: int = 2026) -> Seeded:
                         )
                     )
                 if rng.random() < ASSISTANCE_SHARE:
-                    given = min(today, opened.date() + datetime.timedelta(days=rng.randint(0, 30)))
+                    opened_on = timezone.localdate(opened)
+                    given = min(today, opened_on + datetime.timedelta(days=rng.randint(0, 30)))
                     batch_assistance.append(
                         Assistance(
                             organisation=place.organisation,

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from safepath.accounts.models import User
 from safepath.directory.inputs import SERVICE_TEXTS
@@ -117,7 +118,12 @@ def snapshot(service: Service) -> dict[tuple[str, str], tuple[Model, str]]:
     if capacity is not None:
         put(capacity, "service_capacity", "available", capacity.available)
         put(capacity, "service_capacity", "maximum", capacity.maximum)
-        put(capacity, "service_capacity", "updated", capacity.updated.date().isoformat())
+        put(
+            capacity,
+            "service_capacity",
+            "updated",
+            timezone.localdate(capacity.updated).isoformat(),
+        )
         for code, text in sorted(texts_of(capacity.unit_name).items()):
             put(capacity, "service_capacity", f"unit_name.{code}", text)
     return flat

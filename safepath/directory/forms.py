@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from safepath.accounts import policies
@@ -308,7 +309,7 @@ class ServiceForm(forms.Form):
             initial.update(
                 capacity_available=capacity.available,
                 capacity_maximum=capacity.maximum,
-                capacity_updated=capacity.updated.date(),
+                capacity_updated=timezone.localdate(capacity.updated),
             )
             for code, text in (capacity.unit_name or {}).items():
                 initial[f"capacity_unit_{code}"] = text

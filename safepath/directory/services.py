@@ -218,7 +218,7 @@ def _write(service: Service, data: ServiceData, *, by: str) -> None:
         capacity.unit_identifier = (
             "beds" if not capacity.unit_identifier else capacity.unit_identifier
         )
-        if capacity.updated is None or capacity.updated.date() != when:
+        if capacity.updated is None or timezone.localdate(capacity.updated) != when:
             capacity.updated = timezone.make_aware(
                 datetime.datetime.combine(when, datetime.time(12, 0))
             )

@@ -453,11 +453,17 @@ def _protect(
     would be a suppressed cell (zero is under the minimum) and withhold the total for
     nothing. The screen shows a dash for it all the same; its viewers may read the
     records themselves, so "none" and "fewer than the minimum" need not look alike
-    there (downloads list every value, see `release_panel`)."""
+    there (downloads list every value, see `release_panel`). With `strata` (a viewer
+    who cannot read the records) every value of `order` is a level, as in downloads."""
     thresholds = releases.thresholds_for(Audience.INTERNAL)
     by_value = _by_value(counts)
-    levels = [value for value in order if by_value.get(value)]
-    levels += sorted(value for value, n in by_value.items() if n and value not in levels)
+    if strata:
+        # A viewer who cannot read the records: every value is a level, as in a
+        # download, so neither a row nor a withheld total tells that someone is there.
+        levels = [*order, *sorted(value for value in by_value if value not in order)]
+    else:
+        levels = [value for value in order if by_value.get(value)]
+        levels += sorted(value for value, n in by_value.items() if n and value not in levels)
     if not levels:
         return {}, None, thresholds.minimum
     table = protect(
@@ -487,7 +493,7 @@ def screen_panel(panel: Panel, filters: Filters, *, stratified: bool = False) ->
         then_levels = periods(panel.dimension, before)
     else:
         now_levels = vocabulary(panel.dimension, filters)
-        if panel.open_ended:
+        if panel.open_ended and not stratified:
             seen = {
                 value
                 for value, n in (*_by_value(current).items(), *_by_value(previous).items())
@@ -513,6 +519,10 @@ def screen_panel(panel: Panel, filters: Filters, *, stratified: bool = False) ->
                 previous_label=name(earlier) if earlier is not None and panel.over_time else "",
             )
         )
+    if panel.open_ended and stratified:
+        # Of the whole vocabulary, the values with a figure shown: a row withheld in
+        # both periods is left out whether or not anyone is counted under it.
+        rows = [row for row in rows if row.current is not None or row.previous is not None]
     if panel.open_ended:
         # Largest first; withheld figures last, by name (never ordered by their count).
         rows.sort(key=lambda row: (row.current is None, -(row.current or 0), row.label))

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.tasks import task
@@ -62,6 +63,12 @@ def _content(export: StatisticsExport) -> tuple[bytes, dict[str, Any]]:
     if not actor.is_active or not policies.can(actor, "insights.export"):
         raise ExportRefused(_("The user who asked for this export may no longer export."))
     parameters = export.parameters
+    least = settings.SAFEPATH_STATS_PARTNER_MIN
+    if export.kind in (Kind.CTDC_GLOBAL, Kind.CTDC_SYNTHETIC_V2) and parameters["k"] < least:
+        # Asked for before the minimum was raised: built at today's rules or not at all.
+        raise ExportRefused(
+            _("k is now at least %(least)d: ask for this export again.") % {"least": least}
+        )
     if export.kind == Kind.CTDC_GLOBAL:
         return _csv(
             ctdc.write_ctdc,

@@ -157,6 +157,20 @@ def test_a_caseload_csv_holds_exactly_the_visible_cases(
     assert exported.detail == {"via": "task", "target": "caseload_csv", "count": 1, "fields": []}
 
 
+def test_the_caseload_dates_cases_by_warsaw_days(
+    cast: Cast, case_a: Case, login: Any, private_dir: Path
+) -> None:
+    # Opened at 00:30 in Warsaw on 16 January, which is still the 15th in UTC.
+    Case.objects.filter(pk=case_a.pk).update(
+        created_at=datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    )
+    client = login(cast.caseworker_a)
+    _ask(client)
+    _work()
+    rows = _csv(_download(client, CaseExport.objects.get()).content)
+    assert dict(zip(rows[0], rows[1], strict=True))["Opened on"] == "2026-01-16"
+
+
 def test_a_caseload_xlsx_in_polish_with_a_status_filter(
     cast: Cast, case_a: Case, login: Any
 ) -> None:

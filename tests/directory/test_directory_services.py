@@ -432,3 +432,18 @@ def test_emptying_every_place_field_removes_the_place(cast: Cast) -> None:
     )
     assert not service.service_at_locations.exists()
     assert not Address.objects.exists()
+
+
+def test_the_capacity_date_is_a_warsaw_day(cast: Cast) -> None:
+    # Counted at 00:30 in Warsaw on 16 January, 23:30 UTC on the 15th: saving the same
+    # Warsaw day keeps the time it was counted.
+    service = make(cast)
+    counted = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    ServiceCapacity.objects.filter(service=service).update(updated=counted)
+    service.refresh_from_db()
+    services.service_update(
+        actor=cast.supervisor_a,
+        service=service,
+        data=full_data(capacity_updated=datetime.date(2026, 1, 16)),
+    )
+    assert ServiceCapacity.objects.get(service=service).updated == counted

@@ -182,15 +182,52 @@ def test_an_administrators_screen_is_stratified_so_filters_reveal_no_small_group
     assert _row(everywhere, "border_crossing") == (None, None)
     assert _headline(admin.get(DASHBOARD), "screenings") == (None, None)
     assert _row(admin.get(SITE_PANEL, {"voivodeship": "14"}), "border_crossing") == (6, None)
-    assert "voivodeship or population would take it under" in everywhere.content.decode()
+    assert "voivodeship or population adds to it at least one person" in everywhere.content.decode()
     # The analyst may read these records one by one: no strata on their screen.
     analyst = login(cast.analyst)
     assert _row(analyst.get(SITE_PANEL), "border_crossing") == (9, None)
     assert _headline(analyst.get(DASHBOARD), "screenings") == (9, None)
-    assert "voivodeship or population would take it under" not in (
+    assert "voivodeship or population adds to it at least one person" not in (
         analyst.get(SITE_PANEL).content.decode()
     )
     assert _nothing_released()
+
+
+def test_an_administrators_screen_lists_no_value_only_a_small_group_has(
+    cast: Cast, login: Any
+) -> None:
+    # One screening with indicators in Lubelskie: a row "AL-DR-01" with a dash appearing under
+    # some filter would tell the administrator that someone there has it.
+    _screenings(cast.caseworker_a, 6, voivodeship="14")
+    _screenings(cast.caseworker_a, 1, voivodeship="06", indicated=True)
+    rebuild()
+    indicators = "/en/app/insights/screenings-by-indicator/"
+
+    def values(response: Any) -> set[str]:
+        return {row.value for row in response.context["shown"].figures.rows}
+
+    admin = login(cast.admin)
+    for query in ({}, {"voivodeship": "06"}, {"voivodeship": "14"}):
+        shown = values(admin.get(indicators, query))
+        assert "AL-DR-01" not in shown
+    assert "unknown" in values(admin.get(indicators))  # the 6 without indicators
+    analyst = login(cast.analyst)  # who may read the records: the row is there, withheld
+    assert _row(analyst.get(indicators), "AL-DR-01") == (None, None)
+
+
+def test_an_administrators_screen_is_stratified_by_month_too(cast: Cast, login: Any) -> None:
+    last_month = _months_before(_this_month(), 1)
+    earlier = _screenings(cast.caseworker_a, 3)
+    _screenings(cast.caseworker_a, 6)
+    noon = datetime.datetime.combine(
+        last_month + datetime.timedelta(days=14), datetime.time(12), tzinfo=datetime.UTC
+    )
+    Screening.objects.filter(pk__in=[s.pk for s in earlier]).update(created_at=noon)
+    rebuild()
+    both = {"from_month": _month(last_month), "to_month": _month(_this_month())}
+    # 9 in the two months, 3 of them in one month: withheld for the administrator.
+    assert _headline(login(cast.admin).get(DASHBOARD, both), "screenings") == (None, None)
+    assert _headline(login(cast.analyst).get(DASHBOARD, both), "screenings") == (9, None)
 
 
 def test_an_unknown_panel_or_format_is_404(cast: Cast, login: Any) -> None:

@@ -228,6 +228,19 @@ def test_a_user_who_may_no_longer_export_gets_a_failed_export(
     assert _audit("insights.ctdc_exported") == 0
 
 
+def test_an_export_asked_for_before_the_minimum_was_raised_fails(
+    cast: Cast, cases: None, login: Any, settings: Any
+) -> None:
+    _ask(login(cast.analyst), kind="ctdc_global", k="5")
+    settings.SAFEPATH_STATS_PARTNER_MIN = 6
+    _work()
+    export = StatisticsExport.objects.get()
+    assert export.status == Status.FAILED
+    assert export.message == "k is now at least 6: ask for this export again."
+    assert not export_services.sealed_path(export).exists()
+    assert _audit("insights.ctdc_exported") == 0
+
+
 def test_a_task_delivered_twice_builds_once(cast: Cast, cases: None, login: Any) -> None:
     _ask(login(cast.analyst), kind="ctdc_global", k="5")
     export = StatisticsExport.objects.get()
