@@ -194,7 +194,8 @@ class Generator:
             if rng.random() < 0.8:
                 self.put(record, "phone", rng.choice(self.phones))
             if rng.random() < 0.7:
-                born = started.date().replace(year=started.year - age) - datetime.timedelta(
+                day = started.date()
+                born = day.replace(year=day.year - age, day=min(day.day, 28)) - datetime.timedelta(
                     days=rng.randint(1, 360)
                 )
                 self.put(record, "date_of_birth", born.isoformat())

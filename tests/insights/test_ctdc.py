@@ -152,7 +152,8 @@ def _case(
             description="Worked 16 hours a day",
         )
     if year is not None:
-        created = case.created_at.replace(year=year)
+        opened = case.created_at
+        created = opened.replace(year=year, day=min(opened.day, 28))  # 29 February too
         Case.objects.filter(pk=case.pk).update(created_at=created)
     return case
 
