@@ -4,7 +4,6 @@
 The k-anonymity of the file is checked by recounting the quasi-identifiers of the CSV
 itself with `csv` and `Counter`, never with the implementation's counts."""
 
-import csv
 import datetime
 import json
 import re
@@ -22,13 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safepath.audit.models import AuditEvent
-from safepath.cases.history_services import trafficking_event_add
 from safepath.cases.models import Case
-from safepath.cases.services import case_open, case_update
+from safepath.cases.services import case_open
 from safepath.insights import ctdc, k_anonymity
-from safepath.people.services import consent_record, person_create
 from tests.cases.retention_setup import close
 from tests.conftest import Cast
+from tests.insights.ctdc_builders import TODAY, age_band, ctdc_case, read_csv
 
 QUASI_IDENTIFIERS = (
     "gender",
@@ -103,67 +101,6 @@ CODEBOOK_COLUMNS = [
 AGE_BANDS = {"00--08", "09--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"}
 WIDER_AGE_BANDS = {"00--17", "18--29", "30--47", "18+"}
 BINARY = [c for c in CODEBOOK_COLUMNS if c.startswith(("meansOf", "is", "typeOf", "recruiterR"))]
-TODAY = datetime.date(2026, 11, 30)
-
-
-def _case(
-    cast: Cast,
-    *,
-    sex: str = "female",
-    nationality: str = "UKR",
-    birth: datetime.date | None = datetime.date(1995, 5, 1),
-    exploited_in: str = "",
-    data: dict[str, Any] | None = None,
-    name: str = "Oksana",
-    year: int | None = None,
-) -> Case:
-    """A consented person of team A and their case, opened and filled in by the
-    services; `year` moves the case's registration into an earlier year."""
-    actor = cast.caseworker_a
-    person = person_create(
-        actor=actor,
-        data={
-            "given_name": name,
-            "family_name": "Melnyk",
-            "phone": "+48601234567",
-            "sex": sex,
-            "nationality": nationality,
-            "date_of_birth": birth,
-        },
-    )
-    consent_record(
-        actor=actor,
-        person=person,
-        purpose="data_processing",
-        given=True,
-        method="written",
-        date=TODAY,
-    )
-    case = case_open(actor=actor, person=person)
-    if data:
-        case = case_update(actor=actor, case=case, data=data, expected_version=case.version)
-    if exploited_in:
-        trafficking_event_add(
-            actor=actor,
-            case=case,
-            kind="Exploitation",
-            country=exploited_in,
-            place="Farm near Grójec",
-            description="Worked 16 hours a day",
-        )
-    if year is not None:
-        opened = case.created_at
-        created = opened.replace(year=year, day=min(opened.day, 28))  # 29 February too
-        Case.objects.filter(pk=case.pk).update(created_at=created)
-    return case
-
-
-def _band(age: int) -> str:
-    """The codebook's band of an age, by hand."""
-    for lowest, highest in ((0, 8), (9, 17), (18, 20), (21, 23), (24, 26), (27, 29), (30, 38)):
-        if lowest <= age <= highest:
-            return f"{lowest:02d}--{highest:02d}"
-    return "39--47" if age <= 47 else "48+"
 
 
 def _export(path: Path, *args: str) -> dict[str, Any]:
@@ -171,13 +108,6 @@ def _export(path: Path, *args: str) -> dict[str, Any]:
     call_command("insights", "export-ctdc", "--output", str(path), *args, stdout=stdout)
     report: dict[str, Any] = json.loads(stdout.getvalue())
     return report
-
-
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = list(reader)
-        return list(reader.fieldnames or []), rows
 
 
 def _recount(rows: list[dict[str, str]]) -> Counter[tuple[str, ...]]:
@@ -192,7 +122,7 @@ def population(cast: Cast) -> list[Case]:
     cases = []
     for n in range(14):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 birth=datetime.date(1990 + n % 2, 3, 1),
                 exploited_in="POL",
@@ -202,7 +132,7 @@ def population(cast: Cast) -> list[Case]:
         )
     for n in range(12):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 sex="male",
                 nationality="BLR",
@@ -225,7 +155,7 @@ def population(cast: Cast) -> list[Case]:
         ]
     ):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 sex=sex,
                 nationality=nationality,
@@ -247,7 +177,7 @@ def test_every_combination_of_quasi_identifiers_occurs_at_least_k_times(
 ) -> None:
     output = tmp_path / "ctdc.csv"
     report = _export(output, "--k", str(k))
-    columns, rows = _read(output)
+    columns, rows = read_csv(output)
     assert columns == CODEBOOK_COLUMNS
     counts = _recount(rows)
     assert counts, "nothing was published"
@@ -267,7 +197,7 @@ def test_every_combination_of_quasi_identifiers_occurs_at_least_k_times(
 def test_the_codes_are_the_codebooks(population: list[Case], tmp_path: Path) -> None:
     output = tmp_path / "ctdc.csv"
     _export(output, "--k", "2", "--max-suppression", "0.5")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert rows
     for row in rows:
         assert row["Datasource"] == "Case Management"
@@ -295,10 +225,12 @@ def test_a_group_of_k_identical_cases_is_published_as_recorded(cast: Cast, tmp_p
         "relationship_to_trafficker": "Acquainted",
     }
     for n in range(2):
-        _case(cast, birth=datetime.date(2002, 1, 1), exploited_in="POL", data=data, name=f"A{n}")
+        ctdc_case(
+            cast, birth=datetime.date(2002, 1, 1), exploited_in="POL", data=data, name=f"A{n}"
+        )
     output = tmp_path / "ctdc.csv"
     report = _export(output, "--k", "2", "--max-suppression", "0")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert report["generalised"] == []
     assert report["suppressed"] == 0
     assert len(rows) == 2
@@ -320,7 +252,7 @@ def test_a_group_of_k_identical_cases_is_published_as_recorded(cast: Cast, tmp_p
         "yearOfRegistration": year,
         "Datasource": "Case Management",
         "gender": "Woman",
-        "ageBroad": _band(timezone.localdate().year - 2002),
+        "ageBroad": age_band(timezone.localdate().year - 2002),
         "majorityStatus": "Adult",
         "citizenship": "UKR",
         "RecruiterRelationship": "Friend",
@@ -335,7 +267,7 @@ def test_generalisation_is_written_to_the_file_and_reported(cast: Cast, tmp_path
     and nobody is suppressed."""
     year = timezone.localdate().year
     for n, age in enumerate((31, 35, 41)):
-        _case(
+        ctdc_case(
             cast,
             sex="male",
             nationality="BLR",
@@ -344,7 +276,7 @@ def test_generalisation_is_written_to_the_file_and_reported(cast: Cast, tmp_path
         )
     output = tmp_path / "ctdc.csv"
     report = _export(output, "--k", "3", "--max-suppression", "0")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert _recount(rows) == Counter({("Man", "30--47", "BLR", "-99", str(year)): 3})
     assert report["suppressed"] == 0
     assert report["records_below_k_before_generalisation"] == 3
@@ -383,7 +315,7 @@ def test_nothing_that_identifies_a_person_is_in_the_file(
     codes = AGE_BANDS | WIDER_AGE_BANDS | {"-99", "1", "Other", "Adult", "Minor"}
     codes |= {"Man", "Woman", "Trans/Transgender/NonConforming", "Case Management"}
     codes |= {"Family", "Friend"}
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     for row in rows:
         for column, value in row.items():
             assert (
@@ -401,7 +333,7 @@ def test_outside_a_transaction_the_two_passes_share_one_snapshot(
     """Run as the command runs (no outer transaction): on PostgreSQL the export opens
     its own repeatable-read transaction, which must be its first statement."""
     for n in range(2):
-        _case(cast, name=f"T{n}")
+        ctdc_case(cast, name=f"T{n}")
     with CaptureQueriesContext(connection) as queries:
         report = _export(tmp_path / "ctdc.csv", "--k", "2")
     assert (report["records"], report["published"]) == (2, 2)
@@ -426,7 +358,7 @@ def test_with_as_only_the_cases_the_user_may_see_are_exported(
     outsider = tmp_path / "b.csv"
     report = _export(outsider, "--k", "2", "--as", cast.caseworker_b.username)
     assert report["records"] == 0
-    assert _read(outsider) == (CODEBOOK_COLUMNS, [])
+    assert read_csv(outsider) == (CODEBOOK_COLUMNS, [])
     analyst = tmp_path / "analyst.csv"
     report = _export(analyst, "--k", "2", "--as", cast.analyst.username)
     assert report["records"] == 34
@@ -436,7 +368,7 @@ def test_people_found_not_to_be_victims_are_left_out(cast: Cast, tmp_path: Path)
     decision = {"trafficking_status_decided_by": "Police", "trafficking_status_date": TODAY}
     for n, status in enumerate(["NotAVictimOfTrafficking", "", "", "ActualVictimOfTrafficking"]):
         data = {"trafficking_status": status, **decision} if status else None
-        _case(cast, data=data, name=f"S{n}")
+        ctdc_case(cast, data=data, name=f"S{n}")
     report = _export(tmp_path / "ctdc.csv", "--k", "3")
     assert report["records"] == 3
     assert report["published"] == 3
@@ -680,7 +612,7 @@ def test_generalisation_only_widens(records: list[tuple[str, ...]], k: int) -> N
 def test_a_person_with_several_cases_counts_once(cast: Cast, tmp_path: Path) -> None:
     """k counts people: one person's closed and reopened cases must not make up a group
     of k on their own. Only the latest case of a person is written."""
-    first = _case(cast, nationality="MDA", exploited_in="POL")
+    first = ctdc_case(cast, nationality="MDA", exploited_in="POL")
     close(cast, first)
     person = first.person
     second = case_open(actor=cast.caseworker_a, person=person)

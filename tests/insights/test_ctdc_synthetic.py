@@ -5,7 +5,6 @@ The columns and codes are written out here from the codebook
 (shared/reference/ctdc_codebook_v2.md, first table); k-anonymity is checked by
 recounting the quasi-identifiers of the CSV itself with `csv` and `Counter`."""
 
-import csv
 import datetime
 import json
 import re
@@ -21,7 +20,7 @@ from django.utils import timezone
 from safepath.audit.models import AuditEvent
 from safepath.cases.models import Case
 from tests.conftest import Cast
-from tests.insights.test_ctdc import _band, _case
+from tests.insights.ctdc_builders import age_band, ctdc_case, read_csv
 
 CODEBOOK_V2_COLUMNS = [
     "yearOfRegistration",
@@ -72,13 +71,6 @@ def _export(path: Path, *args: str) -> dict[str, Any]:
     return report
 
 
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = list(reader)
-        return list(reader.fieldnames or []), rows
-
-
 @pytest.fixture
 def population(cast: Cast) -> list[Case]:
     """32 cases: a group of Ukrainian women exploited in Poland, a group of Belarusian
@@ -86,7 +78,7 @@ def population(cast: Cast) -> list[Case]:
     cases = []
     for n in range(14):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 birth=datetime.date(1990 + n % 2, 3, 1),
                 exploited_in="POL",
@@ -96,7 +88,7 @@ def population(cast: Cast) -> list[Case]:
         )
     for n in range(12):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 sex="male",
                 nationality="BLR",
@@ -117,7 +109,7 @@ def population(cast: Cast) -> list[Case]:
         ]
     ):
         cases.append(
-            _case(
+            ctdc_case(
                 cast,
                 sex=sex,
                 nationality=nationality,
@@ -134,7 +126,7 @@ def test_the_columns_are_the_27_of_the_codebook_in_its_order(
 ) -> None:
     output = tmp_path / "v2.csv"
     _export(output, "--k", "2")
-    columns, _rows = _read(output)
+    columns, _rows = read_csv(output)
     assert columns == CODEBOOK_V2_COLUMNS
     assert len(columns) == 27
 
@@ -145,7 +137,7 @@ def test_every_combination_of_quasi_identifiers_occurs_at_least_k_times(
 ) -> None:
     output = tmp_path / "v2.csv"
     report = _export(output, "--k", str(k))
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     counts = Counter(tuple(row[name] for name in QUASI_IDENTIFIERS) for row in rows)
     assert counts, "nothing was published"
     assert min(counts.values()) >= k
@@ -160,7 +152,7 @@ def test_the_codes_are_the_codebooks_and_missing_is_empty(
 ) -> None:
     output = tmp_path / "v2.csv"
     _export(output, "--k", "2", "--max-suppression", "0.5")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert len(rows) >= 26  # the two groups at least
     for row in rows:
         assert re.fullmatch(r"\d{4}|\d{4}--\d{4}", row["yearOfRegistration"])
@@ -188,10 +180,12 @@ def test_safepaths_codes_fold_into_the_v2_columns(cast: Cast, tmp_path: Path) ->
         "relationship_to_trafficker": "Familial",
     }
     for n in range(2):
-        _case(cast, birth=datetime.date(2002, 1, 1), exploited_in="POL", data=data, name=f"A{n}")
+        ctdc_case(
+            cast, birth=datetime.date(2002, 1, 1), exploited_in="POL", data=data, name=f"A{n}"
+        )
     output = tmp_path / "v2.csv"
     report = _export(output, "--k", "2", "--max-suppression", "0")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert report["generalised"] == []
     assert len(rows) == 2
     assert rows[0] == rows[1]
@@ -199,7 +193,7 @@ def test_safepaths_codes_fold_into_the_v2_columns(cast: Cast, tmp_path: Path) ->
     assert {name: value for name, value in rows[0].items() if value} == {
         "yearOfRegistration": str(year),
         "gender": "Woman",
-        "ageBroad": _band(year - 2002),
+        "ageBroad": age_band(year - 2002),
         "citizenship": "UKR",
         "CountryOfExploitation": "POL",
         "meansDebtBondageEarnings": "1",
@@ -221,10 +215,10 @@ def test_nothing_recorded_leaves_every_column_but_the_quasi_identifiers_empty(
     cast: Cast, tmp_path: Path
 ) -> None:
     for n in range(2):
-        _case(cast, sex="male", nationality="BLR", birth=None, name=f"B{n}")
+        ctdc_case(cast, sex="male", nationality="BLR", birth=None, name=f"B{n}")
     output = tmp_path / "v2.csv"
     _export(output, "--k", "2", "--max-suppression", "0")
-    _columns, rows = _read(output)
+    _columns, rows = read_csv(output)
     assert {name: value for name, value in rows[0].items() if value} == {
         "yearOfRegistration": str(timezone.localdate().year),
         "gender": "Man",
@@ -237,7 +231,7 @@ def test_with_as_only_the_cases_the_user_may_see_are_exported_and_audited(
 ) -> None:
     report = _export(tmp_path / "b.csv", "--k", "2", "--as", cast.caseworker_b.username)
     assert report["records"] == 0
-    assert _read(tmp_path / "b.csv") == (CODEBOOK_V2_COLUMNS, [])
+    assert read_csv(tmp_path / "b.csv") == (CODEBOOK_V2_COLUMNS, [])
     report = _export(tmp_path / "a.csv", "--k", "5", "--as", cast.analyst.username)
     assert report["records"] == 32
     event = AuditEvent.objects.filter(action="insights.ctdc_synthetic_exported").latest("id")

@@ -27,7 +27,7 @@ from safepath.insights.models import StatisticsExport, StatisticsRelease
 from safepath.insights.rollups.build import rebuild
 from tests.conftest import Cast
 from tests.factories import UserFactory
-from tests.insights.test_ctdc import _case
+from tests.insights.ctdc_builders import ctdc_case
 from tests.insights.test_hxl import _screen, _week
 
 EXPORTS = "/en/app/insights/exports/"
@@ -55,7 +55,7 @@ def cases(cast: Cast) -> None:
     """Five cases of organisation A (the same profile, so k = 5, the least the web
     takes, publishes them) and one of organisation B."""
     for n in range(5):
-        _case(cast, birth=datetime.date(1990, 3, 1), exploited_in="POL", name=f"Anna{n}")
+        ctdc_case(cast, birth=datetime.date(1990, 3, 1), exploited_in="POL", name=f"Anna{n}")
     actor = cast.caseworker_b
     from safepath.cases.services import case_open
     from safepath.people.services import consent_record, person_create

@@ -108,6 +108,15 @@ def _screen(
         Screening.objects.filter(pk=screening.pk).update(created_at=moment)
 
 
+def _screen_groups(
+    actor: User, week: datetime.date, groups: list[tuple[str, bool, bool | None, int]]
+) -> None:
+    """For each (sex, child, disabled, n): `n` screenings in Lubelskie in `week`, the
+    adults' indicating trafficking (possible victims), the children's not."""
+    for sex, child, disabled, n in groups:
+        _screen(actor, n, week=week, sex=sex, child=child, disabled=disabled, indicated=not child)
+
+
 def _export(path: Path, *args: str) -> dict[str, Any]:
     stdout = StringIO()
     call_command("insights", "export-hxl", "--output", str(path), *args, stdout=stdout)
@@ -210,22 +219,17 @@ def test_the_total_is_published_when_every_breakdown_published_it(
     week = _week()
     # 10 people: 5 women, 5 men; 5 children, 5 adults; 5 with a disability, 5 without;
     # the 5 adults indicated trafficking (possible victims), the children did not.
-    for sex, child, disabled, n in [
-        ("female", False, True, 3),
-        ("female", True, False, 2),
-        ("male", False, False, 2),
-        ("male", True, True, 2),
-        ("male", True, False, 1),
-    ]:
-        _screen(
-            cast.caseworker_a,
-            n,
-            week=week,
-            sex=sex,
-            child=child,
-            disabled=disabled,
-            indicated=not child,
-        )
+    _screen_groups(
+        cast.caseworker_a,
+        week,
+        [
+            ("female", False, True, 3),
+            ("female", True, False, 2),
+            ("male", False, False, 2),
+            ("male", True, True, 2),
+            ("male", True, False, 1),
+        ],
+    )
     rebuild()
     output = tmp_path / "weekly.csv"
     report = _one_week(output, week)
@@ -249,23 +253,18 @@ def test_the_total_is_withheld_when_one_breakdown_hides_a_cell(cast: Cast, tmp_p
     (13) would give them away as total minus the other columns: it is withheld,
     although sex, path and outcome publish theirs."""
     week = _week()
-    for sex, child, disabled, n in [
-        ("female", False, True, 3),
-        ("female", True, False, 2),
-        ("male", False, True, 3),
-        ("male", True, True, 2),
-        ("male", True, False, 1),
-        ("male", False, None, 2),
-    ]:
-        _screen(
-            cast.caseworker_a,
-            n,
-            week=week,
-            sex=sex,
-            child=child,
-            disabled=disabled,
-            indicated=not child,
-        )
+    _screen_groups(
+        cast.caseworker_a,
+        week,
+        [
+            ("female", False, True, 3),
+            ("female", True, False, 2),
+            ("male", False, True, 3),
+            ("male", True, True, 2),
+            ("male", True, False, 1),
+            ("male", False, None, 2),
+        ],
+    )
     rebuild()
     output = tmp_path / "weekly.csv"
     report = _one_week(output, week)
