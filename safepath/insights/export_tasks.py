@@ -14,7 +14,7 @@ import datetime
 import io
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -58,30 +58,28 @@ def _csv(write: Callable[..., dict[str, Any]], **arguments: Any) -> tuple[bytes,
     return handle.getvalue().encode("utf-8"), report
 
 
+CTDC_WRITERS: Final[dict[str, Callable[..., dict[str, Any]]]] = {
+    Kind.CTDC_GLOBAL: ctdc.write_ctdc,
+    Kind.CTDC_SYNTHETIC_V2: ctdc_synthetic.write_synthetic_v2,
+}
+"""The record-level, k-anonymised exports: their writers take the same parameters."""
+
+
 def _content(export: StatisticsExport) -> tuple[bytes, dict[str, Any]]:
     actor = export.created_by
     if not actor.is_active or not policies.can(actor, "insights.export"):
         raise ExportRefused(_("The user who asked for this export may no longer export."))
     parameters = export.parameters
-    least = settings.SAFEPATH_STATS_PARTNER_MIN
-    if export.kind in (Kind.CTDC_GLOBAL, Kind.CTDC_SYNTHETIC_V2) and parameters["k"] < least:
-        # Asked for before the minimum was raised: built at today's rules or not at all.
-        raise ExportRefused(
-            _("k is now at least %(least)d: ask for this export again.") % {"least": least}
-        )
-    if export.kind == Kind.CTDC_GLOBAL:
+    writer = CTDC_WRITERS.get(export.kind)
+    if writer is not None:
+        least = settings.SAFEPATH_STATS_PARTNER_MIN
+        if parameters["k"] < least:
+            # Asked for before the minimum was raised: built at today's rules or not at all.
+            raise ExportRefused(
+                _("k is now at least %(least)d: ask for this export again.") % {"least": least}
+            )
         return _csv(
-            ctdc.write_ctdc,
-            actor=actor,
-            k=parameters["k"],
-            max_suppression=parameters["max_suppression"],
-        )
-    if export.kind == Kind.CTDC_SYNTHETIC_V2:
-        return _csv(
-            ctdc_synthetic.write_synthetic_v2,
-            actor=actor,
-            k=parameters["k"],
-            max_suppression=parameters["max_suppression"],
+            writer, actor=actor, k=parameters["k"], max_suppression=parameters["max_suppression"]
         )
     if export.kind == Kind.HXL_WEEKLY:
         first = datetime.date.fromisoformat(parameters["from"])
